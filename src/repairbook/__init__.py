@@ -1,0 +1,1 @@
+"""repairbook: a GraphQL API with which a car repair shop's clients book service visits."""

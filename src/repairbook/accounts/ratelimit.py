@@ -1,0 +1,45 @@
+"""Failed-login counters in Redis, shared by every API instance."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from repairbook.errors import RateLimited
+
+
+class LoginThrottle:
+    def __init__(
+        self, redis: Redis, *, per_account: int, per_address: int, window_seconds: int
+    ) -> None:
+        self._redis = redis
+        self._limits = {"account": per_account, "address": per_address}
+        self._window = window_seconds
+
+    @staticmethod
+    def _keys(login: str, address: str) -> dict[str, str]:
+        return {
+            "account": f"repairbook:login-failures:account:{login.strip().lower()}",
+            "address": f"repairbook:login-failures:address:{address}",
+        }
+
+    async def check(self, login: str, address: str) -> None:
+        """Refuse before the password is even looked at once a limit is reached."""
+        keys = self._keys(login, address)
+        counts = await self._redis.mget(list(keys.values()))
+        for (scope, _), count in zip(keys.items(), counts, strict=True):
+            if count is not None and int(count) >= self._limits[scope]:
+                ttl = await self._redis.ttl(keys[scope])
+                raise RateLimited(
+                    f"Too many failed sign-in attempts; try again in {max(ttl, 1)} seconds"
+                )
+
+    async def record_failure(self, login: str, address: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for key in self._keys(login, address).values():
+                # The window starts at the first failure and is not extended by later ones.
+                pipe.incr(key)
+                pipe.expire(key, self._window, nx=True)
+            await pipe.execute()
+
+    async def record_success(self, login: str, address: str) -> None:
+        await self._redis.delete(self._keys(login, address)["account"])

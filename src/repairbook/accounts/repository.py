@@ -1,0 +1,80 @@
+"""SQL for users and refresh tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook.models.accounts import RefreshToken, User
+
+
+async def get(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_many(session: AsyncSession, user_ids: Sequence[int]) -> Sequence[User]:
+    result = await session.scalars(select(User).where(User.id.in_(user_ids)))
+    return result.all()
+
+
+async def find_by_login(session: AsyncSession, login: str) -> User | None:
+    """A user whose nick or email matches, ignoring case."""
+    lowered = login.strip().lower()
+    query = select(User).where(
+        or_(func.lower(User.nick) == lowered, func.lower(User.email) == lowered)
+    )
+    return (await session.scalars(query.limit(1))).first()
+
+
+async def find_by_nick(session: AsyncSession, nick: str) -> User | None:
+    query = select(User).where(func.lower(User.nick) == nick.strip().lower())
+    return (await session.scalars(query)).first()
+
+
+async def add_refresh_token(
+    session: AsyncSession, user_id: int, token_hash: str, expires_at: datetime
+) -> None:
+    session.add(RefreshToken(user_id=user_id, token_hash=token_hash, expires_at=expires_at))
+    await session.flush()
+
+
+async def revoke_refresh_token(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> RefreshToken | None:
+    """Revoke a live token atomically; `None` when it was unknown, expired or already revoked.
+
+    Done as one UPDATE so that two concurrent refreshes with the same token cannot both win.
+    """
+    query = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == token_hash,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .values(revoked_at=now)
+        .returning(RefreshToken)
+    )
+    return (await session.scalars(query)).first()
+
+
+async def revoke_all_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def purge_dead_refresh_tokens(
+    session: AsyncSession, *, expired_before: datetime, revoked_before: datetime
+) -> int:
+    result = await session.execute(
+        delete(RefreshToken).where(
+            or_(RefreshToken.expires_at < expired_before, RefreshToken.revoked_at < revoked_before)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

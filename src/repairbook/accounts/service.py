@@ -1,0 +1,196 @@
+"""Registration, sign-in, token rotation, profile and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook.accounts import repository, tokens
+from repairbook.accounts import validation as v
+from repairbook.accounts.passwords import PasswordHasher
+from repairbook.accounts.ratelimit import LoginThrottle
+from repairbook.clock import utcnow
+from repairbook.config import Settings
+from repairbook.db import violated_constraint
+from repairbook.errors import InvalidInput, NotFound, Unauthenticated
+from repairbook.models.accounts import Role, User
+
+_TAKEN = {
+    "uq_users_nick_lower": InvalidInput("This nick is taken", field="nick"),
+    "uq_users_email_lower": InvalidInput("This email is already registered", field="email"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    nick: str
+    password: str
+    email: str
+    first_name: str
+    last_name: str
+    patronymic: str | None = None
+    locale: str = "ru"
+    marketing_opt_in: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    first_name: str | None = None
+    last_name: str | None = None
+    patronymic: str | None = None
+    clear_patronymic: bool = False
+    email: str | None = None
+    locale: str | None = None
+    marketing_opt_in: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What a client holds after signing in."""
+
+    user: User
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+
+
+async def register(
+    db: AsyncSession, data: Registration, *, hasher: PasswordHasher, settings: Settings
+) -> Session:
+    user = await create_user(db, data, role=Role.CLIENT, hasher=hasher)
+    return await start_session(db, user, settings)
+
+
+async def create_user(
+    db: AsyncSession, data: Registration, *, role: Role, hasher: PasswordHasher
+) -> User:
+    nick = v.clean_nick(data.nick)
+    email = v.clean_email(data.email)
+    v.check_password(data.password, nick=nick, email=email)
+    user = User(
+        nick=nick,
+        email=email,
+        password_hash=await hasher.hash(data.password),
+        first_name=v.clean_name(data.first_name, "firstName"),
+        last_name=v.clean_name(data.last_name, "lastName"),
+        patronymic=v.clean_patronymic(data.patronymic),
+        locale=v.clean_locale(data.locale),
+        marketing_opt_in=data.marketing_opt_in,
+        role=role,
+    )
+    db.add(user)
+    await _flush_unique(db)
+    return user
+
+
+async def login(
+    db: AsyncSession,
+    login_name: str,
+    password: str,
+    *,
+    address: str,
+    throttle: LoginThrottle,
+    hasher: PasswordHasher,
+    settings: Settings,
+) -> Session:
+    await throttle.check(login_name, address)
+    user = await repository.find_by_login(db, login_name)
+    if not await hasher.verify(password, user.password_hash if user else None) or user is None:
+        await throttle.record_failure(login_name, address)
+        raise Unauthenticated("Wrong login or password")
+    await throttle.record_success(login_name, address)
+    return await start_session(db, user, settings)
+
+
+async def start_session(db: AsyncSession, user: User, settings: Settings) -> Session:
+    now = utcnow()
+    ttl = timedelta(minutes=settings.access_token_minutes)
+    refresh = tokens.new_refresh_token()
+    await repository.add_refresh_token(
+        db,
+        user.id,
+        tokens.hash_refresh_token(refresh),
+        expires_at=now + timedelta(days=settings.refresh_token_days),
+    )
+    access = tokens.issue_access_token(
+        user.id, secret=settings.secret_key.get_secret_value(), now=now, ttl=ttl
+    )
+    return Session(user, access, now + ttl, refresh)
+
+
+async def refresh(db: AsyncSession, refresh_token: str, *, settings: Settings) -> Session:
+    """Trade a refresh token for a new pair; the old refresh token stops working."""
+    old = await repository.revoke_refresh_token(
+        db, tokens.hash_refresh_token(refresh_token), utcnow()
+    )
+    user = await repository.get(db, old.user_id) if old else None
+    if user is None:
+        raise Unauthenticated("Refresh token is invalid, expired or revoked")
+    return await start_session(db, user, settings)
+
+
+async def logout(db: AsyncSession, refresh_token: str) -> bool:
+    """Revoke the token; `False` when it was already unusable (logging out twice is fine)."""
+    revoked = await repository.revoke_refresh_token(
+        db, tokens.hash_refresh_token(refresh_token), utcnow()
+    )
+    return revoked is not None
+
+
+async def update_profile(db: AsyncSession, user: User, changes: ProfileChanges) -> User:
+    if changes.first_name is not None:
+        user.first_name = v.clean_name(changes.first_name, "firstName")
+    if changes.last_name is not None:
+        user.last_name = v.clean_name(changes.last_name, "lastName")
+    if changes.clear_patronymic or changes.patronymic is not None:
+        user.patronymic = v.clean_patronymic(changes.patronymic)
+    if changes.email is not None:
+        user.email = v.clean_email(changes.email)
+    if changes.locale is not None:
+        user.locale = v.clean_locale(changes.locale)
+    if changes.marketing_opt_in is not None:
+        user.marketing_opt_in = changes.marketing_opt_in
+    await _flush_unique(db)
+    return user
+
+
+async def change_password(
+    db: AsyncSession, user: User, current: str, new: str, *, hasher: PasswordHasher
+) -> None:
+    if not await hasher.verify(current, user.password_hash):
+        raise InvalidInput("The current password is wrong", field="currentPassword")
+    v.check_password(new, nick=user.nick, email=user.email, field="newPassword")
+    if await hasher.verify(new, user.password_hash):
+        raise InvalidInput("The new password is the current one", field="newPassword")
+    user.password_hash = await hasher.hash(new)
+    await repository.revoke_all_refresh_tokens(db, user.id, utcnow())
+    await db.flush()
+
+
+async def set_role(db: AsyncSession, user_id: int, role: Role) -> User:
+    user = await repository.get(db, user_id)
+    if user is None:
+        raise NotFound("No such user", field="userId")
+    user.role = role
+    await db.flush()
+    return user
+
+
+async def set_role_by_nick(db: AsyncSession, nick: str, role: Role) -> User:
+    user = await repository.find_by_nick(db, nick)
+    if user is None:
+        raise NotFound(f"No user with nick {nick!r}", field="nick")
+    return await set_role(db, user.id, role)
+
+
+async def _flush_unique(db: AsyncSession) -> None:
+    try:
+        await db.flush()
+    except IntegrityError as error:
+        known = _TAKEN.get(violated_constraint(error) or "")
+        if known is None:
+            raise
+        raise type(known)(known.message, field=known.field) from error

@@ -1,0 +1,25 @@
+"""Background jobs for accounts. Each is safe to run twice (arq may retry any job)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from repairbook.accounts import repository
+from repairbook.clock import utcnow
+from repairbook.db import unit_of_work
+
+log = logging.getLogger(__name__)
+# Revoked tokens are kept a while so that a replayed one can be told apart from garbage.
+KEEP_REVOKED = timedelta(days=7)
+
+
+async def purge_refresh_tokens(ctx: dict[str, Any]) -> int:
+    now = utcnow()
+    async with unit_of_work(ctx["resources"].sessions) as db:
+        removed = await repository.purge_dead_refresh_tokens(
+            db, expired_before=now, revoked_before=now - KEEP_REVOKED
+        )
+    log.info("purged %d dead refresh tokens", removed)
+    return removed

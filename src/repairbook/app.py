@@ -1,0 +1,137 @@
+"""The Starlette application: GraphQL over HTTP and websocket, GraphiQL, health probes."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from repairbook.config import Settings
+from repairbook.resources import Resources
+from repairbook.schema.auth import authenticate
+from repairbook.schema.context import Context
+from repairbook.schema.schema import schema_for
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# GraphiQL's own assets only; inline styles are how its editor positions things.
+GRAPHIQL_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+class RequestId:
+    """Tags every request with an id (the caller's X-Request-ID or a new one) and echoes it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        context = Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            resources=request.app.state.resources,
+            request_id=request.state.request_id,
+        )
+        if isinstance(request, Request):
+            await authenticate(context, request.headers.get("authorization"))
+        return context
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")
+        response.headers["content-security-policy"] = GRAPHIQL_CSP
+        return response
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    resources: Resources = request.app.state.resources
+    checks: dict[str, str] = {}
+    try:
+        async with resources.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        await resources.redis.ping()
+        checks["redis"] = "ok"
+    except Exception as error:
+        checks["redis"] = f"error: {type(error).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
+
+
+def create_app(settings: Settings) -> Starlette:
+    settings.check_production_ready()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.resources = await Resources.open(settings)
+        try:
+            yield
+        finally:
+            await app.state.resources.close()
+
+    graphql = GraphQLApp(
+        schema_for(settings),
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,  # queries only: strawberry refuses mutations over GET
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=5),
+    )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestId)
+    return app

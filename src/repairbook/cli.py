@@ -1,0 +1,228 @@
+"""The `repairbook` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook import migrate as migrations
+from repairbook.config import Settings
+from repairbook.embedded import EmbeddedServices
+from repairbook.models.accounts import Role
+
+app = typer.Typer(
+    help="repairbook: self-service booking for a car repair shop.", no_args_is_help=True
+)
+users_app = typer.Typer(help="Create users and grant roles.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    )
+    for chatty in ("pgserver", "mail.log"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if settings.is_production:
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, `timeout`, `kill`) stops as cleanly as Ctrl-C does."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+@contextlib.contextmanager
+def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
+    """Settings with every URL set, starting embedded servers for the ones left unset."""
+    settings = Settings()
+    _logging(settings)
+    if settings.is_production and not (settings.database_url and (settings.redis_url or not redis)):
+        raise typer.BadParameter(
+            "production needs REPAIRBOOK_DATABASE_URL and REPAIRBOOK_REDIS_URL"
+        )
+    if not redis and not settings.redis_url:
+        settings = settings.model_copy(update={"redis_url": "redis://unused"})
+    with EmbeddedServices(settings, with_mail_sink=mail) as services:
+        for line in services.started:
+            console.print(f"[green]started[/] {line}")
+        yield services.settings
+
+
+def _migrate(settings: Settings) -> None:
+    assert settings.database_url
+    with console.status("Applying database migrations…"):
+        migrations.upgrade(settings.database_url)
+    console.print("[green]database is up to date[/]")
+
+
+@app.command()
+def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything: API, worker, and embedded servers for whatever has no URL set."""
+    _stop_on_sigterm()
+    with _services(mail=True) as settings:
+        _migrate(settings)
+        url = f"http://{host}:{port}/graphql"
+        console.print(f"\n[bold]repairbook is running[/]: GraphiQL at [link={url}]{url}[/link]")
+        console.print("Press Ctrl-C to stop everything.\n")
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_run_api_and_worker(settings, host, port))
+    console.print("stopped")
+
+
+async def _run_api_and_worker(settings: Settings, host: str, port: int) -> None:
+    from repairbook.app import create_app
+    from repairbook.worker import create_worker
+
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port))
+    worker = create_worker(settings, handle_signals=False)
+    worker_task = asyncio.create_task(worker.async_run())
+    try:
+        await server.serve()
+    finally:
+        await worker.close()
+        worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker_task
+
+
+@app.command()
+def serve(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the API only (behind a proxy, pass --host 0.0.0.0)."""
+    from repairbook.app import create_app
+
+    with _services() as settings:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            proxy_headers=True,
+            server_header=False,
+            workers=None if workers == 1 else workers,
+        )
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker: email delivery and scheduled jobs."""
+    from repairbook.worker import create_worker
+
+    with _services(mail=True) as settings:
+        create_worker(settings).run()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    with _services(redis=False) as settings:
+        _migrate(settings)
+
+
+@app.command("export-schema")
+def export_schema(
+    path: Annotated[Path, typer.Argument(help="Where to write the SDL.")] = Path("schema.graphql"),
+    check: Annotated[
+        bool, typer.Option(help="Fail if the file differs instead of writing.")
+    ] = False,
+) -> None:
+    """Write the GraphQL schema as SDL (`schema.graphql`)."""
+    from repairbook.schema.schema import sdl
+
+    text = sdl()
+    if check:
+        if not path.exists() or path.read_text() != text:
+            console.print(f"[red]{path} is out of date[/]: run `repairbook export-schema`")
+            raise typer.Exit(1)
+        console.print(f"{path} is current")
+        return
+    path.write_text(text)
+    console.print(f"wrote {path}")
+
+
+@users_app.command("create")
+def users_create(
+    nick: str,
+    email: Annotated[str, typer.Option(help="Email address.")],
+    role: Annotated[str, typer.Option(help="client, manager or admin.")] = "client",
+    first_name: Annotated[str, typer.Option(prompt=True)] = "",
+    last_name: Annotated[str, typer.Option(prompt=True)] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a user (asks for the password)."""
+    from repairbook.accounts import service as accounts
+    from repairbook.accounts.passwords import PasswordHasher
+
+    data = accounts.Registration(nick, password, email, first_name, last_name)
+
+    async def create(db: AsyncSession, settings: Settings) -> str:
+        hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_rounds)
+        user = await accounts.create_user(db, data, role=_role(role), hasher=hasher)
+        return f"created {user.role.value.lower()} {user.nick} (id {user.id})"
+
+    _in_transaction(create)
+
+
+@users_app.command("set-role")
+def users_set_role(nick: str, role: str) -> None:
+    """Grant a role: client, manager or admin."""
+    from repairbook.accounts import service as accounts
+
+    async def grant(db: AsyncSession, settings: Settings) -> str:
+        user = await accounts.set_role_by_nick(db, nick, _role(role))
+        return f"{user.nick} is now {user.role.value.lower()}"
+
+    _in_transaction(grant)
+
+
+def _in_transaction(work: Callable[[AsyncSession, Settings], Awaitable[str]]) -> None:
+    """Run `work` in one unit of work against the configured (or embedded) database."""
+    from repairbook.db import create_engine, create_session_factory, unit_of_work
+    from repairbook.errors import RepairbookError
+
+    async def run(settings: Settings) -> str:
+        assert settings.database_url
+        engine = create_engine(settings.database_url)
+        try:
+            async with unit_of_work(create_session_factory(engine)) as db:
+                return await work(db, settings)
+        finally:
+            await engine.dispose()
+
+    with _services(redis=False) as settings:
+        try:
+            console.print(asyncio.run(run(settings)))
+        except RepairbookError as error:
+            field = f" ({error.field})" if error.field else ""
+            console.print(f"[red]{error.message}[/]{field}")
+            raise typer.Exit(1) from None
+
+
+def _role(name: str) -> Role:
+    try:
+        return Role(name.strip().upper())
+    except ValueError:
+        raise typer.BadParameter("role must be client, manager or admin") from None

@@ -1,0 +1,87 @@
+"""Settings read from `REPAIRBOOK_*` environment variables (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="REPAIRBOOK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Literal["development", "production"] = "development"
+    database_url: str | None = Field(
+        default=None, description="postgresql+psycopg://…; unset: embedded PostgreSQL"
+    )
+    redis_url: str | None = Field(default=None, description="redis://…; unset: embedded Redis")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    data_dir: Path = Path(".repairbook")
+    timezone: str = "Europe/Moscow"
+    public_url: str = "http://127.0.0.1:8000"
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "repairbook <noreply@repairbook.local>"
+
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=30, ge=1)
+    # argon2id cost; the defaults follow OWASP's guidance, tests lower them for speed.
+    argon2_memory_kib: int = Field(default=19456, ge=1024)
+    argon2_rounds: int = Field(default=2, ge=1)
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+
+    day_opens_at: time = time(8, 0)
+    day_closes_at: time = time(20, 0)
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    booking_window_days: int = Field(default=60, ge=1)
+    quote_valid_hours: int = Field(default=24, ge=1)
+
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=2000, ge=100)
+    db_pool_size: int = Field(default=10, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone
+        return value
+
+    @model_validator(mode="after")
+    def _sane_day(self) -> Settings:
+        if self.day_opens_at >= self.day_closes_at:
+            raise ValueError("day_opens_at must be before day_closes_at")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def check_production_ready(self) -> None:
+        """Refuse to run in production with the well-known development secret."""
+        if self.is_production and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+            raise RuntimeError(
+                "REPAIRBOOK_SECRET_KEY is the development default; set a long random secret "
+                "before running with REPAIRBOOK_ENV=production"
+            )
+        if self.is_production and len(self.secret_key.get_secret_value()) < 32:
+            raise RuntimeError("REPAIRBOOK_SECRET_KEY must be at least 32 characters in production")

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, func, text
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, mapped_column
+
+from repairbook.models.base import Base, Timestamped
+
+
+class Role(StrEnum):
+    CLIENT = "CLIENT"
+    MANAGER = "MANAGER"
+    ADMIN = "ADMIN"
+
+
+class Locale(StrEnum):
+    RU = "ru"
+    EN = "en"
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Unique ignoring case, enforced where concurrent registrations meet.
+        Index("uq_users_nick_lower", text("lower(nick)"), unique=True),
+        Index("uq_users_email_lower", text("lower(email)"), unique=True),
+        CheckConstraint("char_length(nick) BETWEEN 3 AND 32", name="nick_length"),
+        CheckConstraint("locale IN ('ru', 'en')", name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    nick: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(64))
+    last_name: Mapped[str] = mapped_column(String(64))
+    patronymic: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(
+        SAEnum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]),
+        default=Role.CLIENT,
+        server_default=Role.CLIENT.value,
+    )
+    locale: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
+    marketing_opt_in: Mapped[bool] = mapped_column(default=False, server_default="false")
+
+
+class RefreshToken(Base):
+    """A long-lived token kept server-side (hashed) so that it can be revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,50 @@
+"""The strawberry Schema: every domain's queries and mutations, limits and error mapping."""
+
+from __future__ import annotations
+
+from functools import cache, partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from repairbook.config import Settings
+from repairbook.resolvers.accounts import AccountMutation, AccountQuery
+from repairbook.schema.errors import ErrorCodes
+
+Query = merge_types("Query", (AccountQuery,))
+Mutation = merge_types("Mutation", (AccountMutation,))
+
+
+class RepairbookSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Silenced: `ErrorCodes` logs the unexpected errors, with their request id."""
+
+
+@cache
+def build_schema(
+    max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
+) -> RepairbookSchema:
+    return RepairbookSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
+            ErrorCodes,
+        ],
+    )
+
+
+def schema_for(settings: Settings) -> RepairbookSchema:
+    return build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+
+
+def sdl() -> str:
+    """The schema as SDL, as committed in `schema.graphql`."""
+    return build_schema().as_str() + "\n"

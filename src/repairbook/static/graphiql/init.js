@@ -1,0 +1,45 @@
+// Starts GraphiQL against this server. Kept out of the HTML so the page runs under a CSP
+// without 'unsafe-inline' scripts. Put `{"Authorization": "Bearer <accessToken>"}` in the
+// Headers tab; subscriptions send the same headers in connection_init.
+(function () {
+  "use strict";
+  var EXAMPLE = [
+    "# repairbook GraphQL explorer.",
+    "# Register or log in, then copy accessToken into the Headers tab:",
+    '#   {"Authorization": "Bearer <accessToken>"}',
+    "",
+    "query Catalog {",
+    "  me { nick role }",
+    "}",
+    "",
+  ].join("\n");
+
+  var url = window.location.origin + window.location.pathname;
+  var wsUrl = url.replace(/^http/, "ws");
+  var params = new URLSearchParams(window.location.search);
+
+  var fetcher = GraphiQL.createFetcher({
+    url: url,
+    subscriptionUrl: wsUrl,
+    wsConnectionParams: function () {
+      try {
+        return JSON.parse(localStorage.getItem("graphiql:headers") || "{}");
+      } catch (e) {
+        return {};
+      }
+    },
+  });
+
+  function App() {
+    var explorer = GraphiQLPluginExplorer.explorerPlugin();
+    return React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultQuery: params.get("query") || EXAMPLE,
+      plugins: [explorer],
+      shouldPersistHeaders: true,
+      defaultEditorToolsVisibility: true,
+    });
+  }
+
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(App));
+})();

@@ -166,10 +166,11 @@ def users_create(
     nick: str,
     email: Annotated[str, typer.Option(help="Email address.")],
     role: Annotated[str, typer.Option(help="client, manager or admin.")] = "client",
-    first_name: Annotated[str, typer.Option(prompt=True)] = "",
-    last_name: Annotated[str, typer.Option(prompt=True)] = "",
+    first_name: Annotated[str, typer.Option(prompt=True, show_default=False)] = "",
+    last_name: Annotated[str, typer.Option(prompt=True, show_default=False)] = "",
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, show_default=False),
     ] = "",
 ) -> None:
     """Create a user (asks for the password)."""

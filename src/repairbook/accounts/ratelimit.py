@@ -36,9 +36,10 @@ class LoginThrottle:
     async def record_failure(self, login: str, address: str) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             for key in self._keys(login, address).values():
-                # The window starts at the first failure and is not extended by later ones.
+                # The window starts at the first failure and is not extended by later ones
+                # (SET NX rather than EXPIRE NX, which Redis 6 lacks).
+                pipe.set(key, 0, ex=self._window, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self._window, nx=True)
             await pipe.execute()
 
     async def record_success(self, login: str, address: str) -> None:

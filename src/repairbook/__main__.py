@@ -1,0 +1,3 @@
+from repairbook.cli import app
+
+app(prog_name="repairbook")

@@ -1,0 +1,159 @@
+"""The command line against the test database, and `dev` as a user runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from repairbook.cli import app
+from repairbook.embedded import free_port
+from repairbook.models.accounts import User
+from repairbook.resources import Resources
+from tests.helpers import Api
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: object, database_url: str) -> None:
+    monkeypatch.setenv("REPAIRBOOK_DATABASE_URL", database_url)
+    monkeypatch.setenv("REPAIRBOOK_ARGON2_MEMORY_KIB", "1024")
+
+
+def test_users_create_and_set_role(cli_env: None, resources: Resources) -> None:
+    created = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "boss",
+            "--email",
+            "boss@example.com",
+            "--role",
+            "admin",
+            "--first-name",
+            "Anna",
+            "--last-name",
+            "Smirnova",
+        ],
+        input="a long admin password\na long admin password\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert "created admin boss" in created.output
+    granted = runner.invoke(app, ["users", "set-role", "BOSS", "manager"])
+    assert granted.exit_code == 0, granted.output
+    assert "boss is now manager" in granted.output
+
+
+async def test_users_create_refuses_bad_input(cli_env: None, api: Api) -> None:
+    bad_password = await asyncio.to_thread(
+        runner.invoke,
+        app,
+        [
+            "users",
+            "create",
+            "boss",
+            "--email",
+            "boss@example.com",
+            "--first-name",
+            "A",
+            "--last-name",
+            "B",
+        ],
+        input="short\nshort\n",
+    )
+    bad_role = await asyncio.to_thread(runner.invoke, app, ["users", "set-role", "boss", "king"])
+    unknown = await asyncio.to_thread(
+        runner.invoke, app, ["users", "set-role", "nobody", "manager"]
+    )
+    assert bad_password.exit_code == 1
+    assert "(password)" in bad_password.output
+    assert bad_role.exit_code == 2
+    assert unknown.exit_code == 1
+    assert "No user with nick" in unknown.output
+    assert await api.count(User) == 0
+
+
+def test_export_schema_check(tmp_path: Path) -> None:
+    target = tmp_path / "schema.graphql"
+    assert runner.invoke(app, ["export-schema", str(target), "--check"]).exit_code == 1
+    assert runner.invoke(app, ["export-schema", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["export-schema", str(target), "--check"]).exit_code == 0
+
+
+def test_every_command_has_help() -> None:
+    for command in [
+        "dev",
+        "serve",
+        "worker",
+        "migrate",
+        "export-schema",
+        "users",
+        "users create",
+        "users set-role",
+    ]:
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_dev_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env["REPAIRBOOK_DATA_DIR"] = str(tmp_path / "data")
+    port = free_port()
+    repairbook = [sys.executable, "-m", "repairbook"]
+    dev = subprocess.Popen(  # noqa: S603
+        [*repairbook, "dev", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("dev did not become ready")
+        # Another command with the same data folder reaches the same database.
+        migrate = subprocess.run(  # noqa: S603
+            [*repairbook, "migrate"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        assert "database is up to date" in migrate.stderr
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
+        postgres_pid = int((tmp_path / "data/postgres/postmaster.pid").read_text().split()[0])
+        redis_pid = int((tmp_path / "data/redis/redis.port").read_text().split()[2])
+        assert _alive(postgres_pid)
+        assert _alive(redis_pid)
+    finally:
+        dev.send_signal(signal.SIGINT)
+        output, _ = dev.communicate(timeout=60)
+    assert dev.returncode == 0, output
+    assert "GraphiQL at http://127.0.0.1" in output
+    deadline = time.monotonic() + 10
+    while (_alive(postgres_pid) or _alive(redis_pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(postgres_pid), "PostgreSQL left running"
+    assert not _alive(redis_pid), "Redis left running"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook import migrate as migrations
@@ -80,6 +82,7 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     _stop_on_sigterm()
     with _services(mail=True) as settings:
         _migrate(settings)
+        _in_transaction(functools.partial(_load_catalog, only_if_empty=True), settings)
         url = f"http://{host}:{port}/graphql"
         console.print(f"\n[bold]repairbook is running[/]: GraphiQL at [link={url}]{url}[/link]")
         console.print("Press Ctrl-C to stop everything.\n")
@@ -138,6 +141,39 @@ def migrate() -> None:
     """Apply database migrations."""
     with _services(redis=False) as settings:
         _migrate(settings)
+
+
+@app.command()
+def seed() -> None:
+    """Load the demo catalog: car models, engines, oils, parts, repair types, receptionists.
+
+    Idempotent: what is already there is left untouched. Applies migrations first.
+    """
+    with _services(redis=False) as settings:
+        _migrate(settings)
+        _in_transaction(_load_catalog, settings)
+
+
+async def _load_catalog(
+    db: AsyncSession, settings: Settings, *, only_if_empty: bool = False
+) -> str:
+    from repairbook.catalog import demo_data
+    from repairbook.catalog import seed as catalog_seed
+
+    if only_if_empty and not await catalog_seed.is_empty(db):
+        return "demo catalog: already loaded"
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Loading the demo catalog", total=len(demo_data.MODELS) + 2)
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=f"Loading {name}")
+
+        created = await catalog_seed.load_demo_catalog(db, step)
+    if not created:
+        return "demo catalog: nothing to add, everything is there"
+    return "demo catalog: added " + ", ".join(
+        f"{n} {table}" for table, n in sorted(created.items())
+    )
 
 
 @app.command("export-schema")
@@ -199,7 +235,9 @@ def users_set_role(nick: str, role: str) -> None:
     _in_transaction(grant)
 
 
-def _in_transaction(work: Callable[[AsyncSession, Settings], Awaitable[str]]) -> None:
+def _in_transaction(
+    work: Callable[[AsyncSession, Settings], Awaitable[str]], settings: Settings | None = None
+) -> None:
     """Run `work` in one unit of work against the configured (or embedded) database."""
     from repairbook.db import create_engine, create_session_factory, unit_of_work
     from repairbook.errors import RepairbookError
@@ -213,7 +251,9 @@ def _in_transaction(work: Callable[[AsyncSession, Settings], Awaitable[str]]) ->
         finally:
             await engine.dispose()
 
-    with _services(redis=False) as settings:
+    with contextlib.ExitStack() as stack:
+        if settings is None:
+            settings = stack.enter_context(_services(redis=False))
         try:
             console.print(asyncio.run(run(settings)))
         except RepairbookError as error:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from repairbook.models.accounts import RefreshToken, User
+from repairbook.models.cars import Car
 
 
 async def get(session: AsyncSession, user_id: int) -> User | None:
@@ -78,3 +80,30 @@ async def purge_dead_refresh_tokens(
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def search(
+    session: AsyncSession, term: str | None, plate: str | None, *, after_id: int, limit: int
+) -> Sequence[User]:
+    """Users by id order, matching a term in nick, names or email, or a car's plate."""
+    query = select(User).where(User.id > after_id).order_by(User.id).limit(limit)
+    if term:
+        pattern = f"%{_escape_like(term.lower())}%"
+        matches: list[ColumnElement[bool]] = [
+            func.lower(column).like(pattern, escape="\\")
+            for column in (User.nick, User.email, User.first_name, User.last_name, User.patronymic)
+        ]
+        if plate:
+            matches.append(
+                exists().where(
+                    Car.owner_id == User.id,
+                    Car.removed_at.is_(None),
+                    Car.plate.like(f"%{_escape_like(plate)}%", escape="\\"),
+                )
+            )
+        query = query.where(or_(*matches))
+    return (await session.scalars(query)).all()
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

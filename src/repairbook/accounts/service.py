@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from repairbook.accounts import repository, tokens
 from repairbook.accounts import validation as v
 from repairbook.accounts.passwords import PasswordHasher
 from repairbook.accounts.ratelimit import LoginThrottle
+from repairbook.cars.validation import plate_fragment
 from repairbook.clock import utcnow
 from repairbook.config import Settings
 from repairbook.db import violated_constraint
@@ -194,3 +196,12 @@ async def _flush_unique(db: AsyncSession) -> None:
         if known is None:
             raise
         raise type(known)(known.message, field=known.field) from error
+
+
+async def find_users(
+    db: AsyncSession, search: str | None, *, after_id: int, limit: int
+) -> Sequence[User]:
+    """Staff's client look-up: by nick, name, email, or a plate in any spelling."""
+    term = " ".join(search.split()) if search else None
+    plate = plate_fragment(term) if term else None
+    return await repository.search(db, term, plate, after_id=after_id, limit=limit)

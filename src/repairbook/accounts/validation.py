@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from repairbook.errors import InvalidInput
 from repairbook.models.accounts import Locale
+from repairbook.validation import clean_text
 
 NICK_RE = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -43,12 +44,7 @@ def check_password(password: str, *, nick: str, email: str, field: str = "passwo
 
 
 def clean_name(value: str, field: str) -> str:
-    value = " ".join(value.split())
-    if not value:
-        raise InvalidInput("This name is required", field=field)
-    if len(value) > NAME_MAX:
-        raise InvalidInput(f"At most {NAME_MAX} characters", field=field)
-    return value
+    return clean_text(value, field, NAME_MAX)
 
 
 def clean_patronymic(value: str | None) -> str | None:

@@ -2,5 +2,35 @@
 
 from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.base import Base
+from repairbook.models.cars import Car, Quote
+from repairbook.models.catalog import (
+    CarModel,
+    ClosedDay,
+    Consumable,
+    Engine,
+    LaborRate,
+    Oil,
+    Receptionist,
+    RepairKind,
+    RepairType,
+    RepairTypePart,
+)
 
-__all__ = ["Base", "RefreshToken", "Role", "User"]
+__all__ = [
+    "Base",
+    "Car",
+    "CarModel",
+    "ClosedDay",
+    "Consumable",
+    "Engine",
+    "LaborRate",
+    "Oil",
+    "Quote",
+    "Receptionist",
+    "RefreshToken",
+    "RepairKind",
+    "RepairType",
+    "RepairTypePart",
+    "Role",
+    "User",
+]

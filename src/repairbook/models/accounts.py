@@ -16,6 +16,9 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
 
 
+STAFF_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
 class Locale(StrEnum):
     RU = "ru"
     EN = "en"

@@ -13,18 +13,55 @@ from repairbook.models.accounts import User as UserModel
 from repairbook.schema.accounts import AuthPayload, ProfileInput, RegisterInput, Role, User
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
-from repairbook.schema.permissions import IsAdmin, IsAuthenticated
+from repairbook.schema.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from repairbook.schema.permissions import ADMIN, SIGNED_IN, STAFF
 
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field(permission_classes=[IsAuthenticated], description="The signed-in user.")
+    @strawberry.field(permission_classes=SIGNED_IN, description="The signed-in user.")
     async def me(self, info: Info) -> User:
         viewer = info.context.require_user()
         async with read_only(info.context.sessions) as db:
             user = await users.get(db, viewer.id)
         if user is None:
             raise NotFound("Your account no longer exists")
+        return User.from_model(user)
+
+    @strawberry.field(
+        permission_classes=STAFF,
+        description="Find clients by nick, name, email or car plate; pages of up to 100.",
+    )
+    async def users(
+        self, info: Info, search: str | None = None, first: int = 20, after: str | None = None
+    ) -> Connection[User]:
+        limit = page_size(first)
+        async with read_only(info.context.sessions) as db:
+            rows = await accounts.find_users(
+                db, search, after_id=decode_cursor(after), limit=limit + 1
+            )
+        edges = [Edge(cursor=encode_cursor(row.id), node=User.from_model(row)) for row in rows]
+        return Connection(
+            edges=edges[:limit],
+            page_info=PageInfo(
+                has_next_page=len(edges) > limit,
+                end_cursor=edges[:limit][-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(permission_classes=STAFF, description="One user, with their cars.")
+    async def user(self, info: Info, id: strawberry.ID) -> User:
+        async with read_only(info.context.sessions) as db:
+            user = await users.get(db, parse_id(id, "id"))
+        if user is None:
+            raise NotFound("No such user", field="id")
         return User.from_model(user)
 
 
@@ -65,7 +102,7 @@ class AccountMutation:
         async with unit_of_work(info.context.sessions) as db:
             return await accounts.logout(db, refresh_token)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @strawberry.mutation(permission_classes=SIGNED_IN)
     async def update_profile(self, info: Info, input: ProfileInput) -> User:
         viewer = info.context.require_user()
         async with unit_of_work(info.context.sessions) as db:
@@ -74,7 +111,7 @@ class AccountMutation:
         return User.from_model(user)
 
     @strawberry.mutation(
-        permission_classes=[IsAuthenticated],
+        permission_classes=SIGNED_IN,
         description="Sign out everywhere and sign in again with the new password.",
     )
     async def change_password(
@@ -90,7 +127,7 @@ class AccountMutation:
             session = await accounts.start_session(db, user, r.settings)
         return AuthPayload.from_session(session)
 
-    @strawberry.mutation(permission_classes=[IsAdmin])
+    @strawberry.mutation(permission_classes=ADMIN)
     async def set_user_role(self, info: Info, user_id: strawberry.ID, role: Role) -> User:  # type: ignore[valid-type]
         async with unit_of_work(info.context.sessions) as db:
             user = await accounts.set_role(db, parse_id(user_id, "userId"), role)

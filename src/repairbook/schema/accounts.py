@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
 from repairbook.accounts.service import ProfileChanges, Registration, Session
 from repairbook.models.accounts import Role as RoleModel
 from repairbook.models.accounts import User as UserModel
+from repairbook.schema.context import Info
+
+if TYPE_CHECKING:
+    from repairbook.schema.cars import Car
 
 T = TypeVar("T")
 
@@ -28,6 +32,15 @@ class User:
     locale: str = strawberry.field(description="Language of emails: `ru` or `en`.")
     marketing_opt_in: bool = strawberry.field(description="Consent to receive campaigns.")
     created_at: datetime
+
+    @strawberry.field(description="Cars the user has (not removed).")
+    async def cars(
+        self, info: Info
+    ) -> list[Annotated[Car, strawberry.lazy("repairbook.schema.cars")]]:
+        from repairbook.schema.cars import Car
+
+        rows = await info.context.loaders.cars_by_owner.load(int(self.id))
+        return [Car.from_model(row, info.context.settings.public_url) for row in rows]
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:

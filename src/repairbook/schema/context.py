@@ -13,8 +13,9 @@ from strawberry.types import Info as StrawberryInfo
 from repairbook.config import Settings
 from repairbook.db import SessionFactory
 from repairbook.errors import Forbidden, Unauthenticated
-from repairbook.models.accounts import Role, User
+from repairbook.models.accounts import STAFF_ROLES, Role, User
 from repairbook.resources import Resources
+from repairbook.schema.loaders import Loaders, create_loaders
 
 
 @dataclass
@@ -27,7 +28,10 @@ class Context:
     viewer: User | None = None
     # Why a presented token was refused; raised only where a signed-in user is needed.
     auth_error: Unauthenticated | None = None
-    loaders: dict[str, object] = field(default_factory=dict)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = create_loaders(self.resources.sessions)
 
     @property
     def settings(self) -> Settings:
@@ -55,8 +59,7 @@ class Context:
 
     @property
     def is_staff(self) -> bool:
-        return self.viewer is not None and self.viewer.role in STAFF
+        return self.viewer is not None and self.viewer.role in STAFF_ROLES
 
 
-STAFF = (Role.MANAGER, Role.ADMIN)
 Info: TypeAlias = StrawberryInfo[Context, None]

@@ -6,8 +6,8 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from repairbook.models.accounts import Role
-from repairbook.schema.context import STAFF, Info
+from repairbook.models.accounts import STAFF_ROLES, Role
+from repairbook.schema.context import Info
 
 
 class IsAuthenticated(BasePermission):
@@ -25,7 +25,7 @@ class IsManager(BasePermission):
     message = "Only shop staff can do this"
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        info.context.require_role(*STAFF)
+        info.context.require_role(*STAFF_ROLES)
         return True
 
 
@@ -35,3 +35,9 @@ class IsAdmin(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         info.context.require_role(Role.ADMIN)
         return True
+
+
+# Typed lists to pass as `permission_classes=` (strawberry expects list[type[BasePermission]]).
+SIGNED_IN: list[type[BasePermission]] = [IsAuthenticated]
+STAFF: list[type[BasePermission]] = [IsManager]
+ADMIN: list[type[BasePermission]] = [IsAdmin]

@@ -1,0 +1,1 @@
+"""Pricing, quotes and (later) the booking calendar."""

@@ -1,0 +1,50 @@
+"""SQL for cars and quotes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from repairbook.catalog.repository import MODEL_WITH_ENGINE
+from repairbook.models.cars import Car, Quote
+from repairbook.models.catalog import CarModel
+
+CAR_WITH_MODEL = joinedload(Car.model).options(MODEL_WITH_ENGINE)
+
+
+async def get(db: AsyncSession, car_id: int, *, for_update: bool = False) -> Car | None:
+    """A car that has not been removed, with its model, engine and oil."""
+    query = select(Car).options(CAR_WITH_MODEL).where(Car.id == car_id, Car.removed_at.is_(None))
+    if for_update:
+        query = query.with_for_update(of=Car)
+    return (await db.scalars(query)).first()
+
+
+async def of_owners(db: AsyncSession, owner_ids: Sequence[int]) -> Sequence[Car]:
+    query = (
+        select(Car)
+        .options(CAR_WITH_MODEL)
+        .where(Car.owner_id.in_(owner_ids), Car.removed_at.is_(None))
+        .order_by(Car.id)
+    )
+    return (await db.scalars(query)).all()
+
+
+async def has_any(db: AsyncSession, owner_id: int) -> bool:
+    query = select(Car.id).where(Car.owner_id == owner_id, Car.removed_at.is_(None)).limit(1)
+    return (await db.scalar(query)) is not None
+
+
+async def active_model(db: AsyncSession, model_id: int) -> CarModel | None:
+    query = (
+        select(CarModel).options(MODEL_WITH_ENGINE).where(CarModel.id == model_id, CarModel.active)
+    )
+    return (await db.scalars(query)).first()
+
+
+async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
+    return await db.get(Quote, quote_id)

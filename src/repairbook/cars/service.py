@@ -1,0 +1,81 @@
+"""A client's cars: add, change, remove. Only the owner changes a car; staff read any."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook.cars import repository
+from repairbook.cars import validation as v
+from repairbook.clock import utcnow
+from repairbook.db import violated_constraint
+from repairbook.errors import InvalidInput, NotFound
+from repairbook.models.accounts import STAFF_ROLES, User
+from repairbook.models.cars import Car
+
+
+@dataclass(frozen=True, slots=True)
+class CarData:
+    vin: str
+    plate: str
+    sts_number: str
+    sold_on: date
+    mileage_km: int
+    car_model_id: int
+
+
+async def add(db: AsyncSession, owner: User, data: CarData, *, today: date) -> Car:
+    car = Car(owner_id=owner.id)
+    await _fill(db, car, data, today)
+    return car
+
+
+async def update(db: AsyncSession, viewer: User, car_id: int, data: CarData, *, today: date) -> Car:
+    car = await owned(db, viewer, car_id, for_update=True)
+    await _fill(db, car, data, today)
+    return car
+
+
+async def remove(db: AsyncSession, viewer: User, car_id: int) -> Car:
+    car = await owned(db, viewer, car_id, for_update=True)
+    car.removed_at = utcnow()
+    await db.flush()
+    return car
+
+
+async def visible(db: AsyncSession, viewer: User, car_id: int) -> Car:
+    """The car if the viewer may see it: its owner or staff. Others are told it is not there."""
+    car = await repository.get(db, car_id)
+    if car is None or (car.owner_id != viewer.id and viewer.role not in STAFF_ROLES):
+        raise NotFound("No such car", field="carId")
+    return car
+
+
+async def owned(db: AsyncSession, viewer: User, car_id: int, *, for_update: bool = False) -> Car:
+    car = await repository.get(db, car_id, for_update=for_update)
+    if car is None or car.owner_id != viewer.id:
+        raise NotFound("No such car", field="id")
+    return car
+
+
+async def _fill(db: AsyncSession, car: Car, data: CarData, today: date) -> None:
+    car.vin = v.clean_vin(data.vin)
+    car.plate = v.clean_plate(data.plate)
+    car.sts_number = v.clean_sts(data.sts_number)
+    car.sold_on = v.check_sold_on(data.sold_on, today)
+    car.mileage_km = v.check_mileage(data.mileage_km)
+    model = await repository.active_model(db, data.car_model_id)
+    if model is None:
+        raise InvalidInput("No such car model", field="carModelId")
+    car.car_model_id = model.id
+    car.model = model
+    db.add(car)
+    try:
+        await db.flush()
+    except IntegrityError as error:
+        if violated_constraint(error) == "uq_cars_vin_present":
+            raise InvalidInput("A car with this VIN is already registered", field="vin") from error
+        raise

@@ -1,0 +1,1 @@
+"""The shop catalog: what it services, with what, at what price."""

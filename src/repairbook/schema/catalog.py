@@ -1,0 +1,272 @@
+"""GraphQL types and inputs for the catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.utils.str_converters import to_camel_case
+
+from repairbook.catalog.service import PartQuantity
+from repairbook.models import catalog as m
+from repairbook.schema.ids import parse_id
+
+RepairKind = strawberry.enum(m.RepairKind, name="RepairKind")
+
+
+def gid(value: int) -> strawberry.ID:
+    return strawberry.ID(str(value))
+
+
+@strawberry.type
+class LaborRate:
+    id: strawberry.ID
+    name: str
+    price_per_hour: Decimal
+
+    @classmethod
+    def from_model(cls, row: m.LaborRate) -> LaborRate:
+        return cls(id=gid(row.id), name=row.name, price_per_hour=row.price_per_hour)
+
+
+@strawberry.type
+class Oil:
+    id: strawberry.ID
+    brand: str
+    viscosity: str
+    price_per_litre: Decimal
+
+    @classmethod
+    def from_model(cls, row: m.Oil) -> Oil:
+        return cls(
+            id=gid(row.id),
+            brand=row.brand,
+            viscosity=row.viscosity,
+            price_per_litre=row.price_per_litre,
+        )
+
+
+@strawberry.type
+class Engine:
+    id: strawberry.ID
+    code: str = strawberry.field(description="The maker's code, e.g. G4FC.")
+    displacement_l: Decimal
+    oil_volume_l: Decimal
+    oil: Oil
+
+    @classmethod
+    def from_model(cls, row: m.Engine) -> Engine:
+        return cls(
+            id=gid(row.id),
+            code=row.code,
+            displacement_l=row.displacement_l,
+            oil_volume_l=row.oil_volume_l,
+            oil=Oil.from_model(row.oil),
+        )
+
+
+@strawberry.type
+class CarModel:
+    id: strawberry.ID
+    name: str = strawberry.field(description="With the generation in brackets: Kia Rio (IV).")
+    image_url: str
+    price_coefficient: Decimal
+    engine: Engine
+    active: bool
+
+    @classmethod
+    def from_model(cls, row: m.CarModel, public_url: str) -> CarModel:
+        image = (
+            f"{public_url.rstrip('/')}{row.image_url}"
+            if row.image_url.startswith("/")
+            else row.image_url
+        )
+        return cls(
+            id=gid(row.id),
+            name=row.name,
+            image_url=image,
+            price_coefficient=row.price_coefficient,
+            engine=Engine.from_model(row.engine),
+            active=row.active,
+        )
+
+
+@strawberry.type
+class Consumable:
+    id: strawberry.ID
+    name: str
+    price: Decimal
+    active: bool
+    car_models: list[CarModel] = strawberry.field(description="Models it fits.")
+
+    @classmethod
+    def from_model(cls, row: m.Consumable, public_url: str) -> Consumable:
+        return cls(
+            id=gid(row.id),
+            name=row.name,
+            price=row.price,
+            active=row.active,
+            car_models=[CarModel.from_model(model, public_url) for model in row.car_models],
+        )
+
+
+@strawberry.type
+class RepairPart:
+    consumable_id: strawberry.ID
+    name: str
+    price: Decimal
+    quantity: int
+
+
+@strawberry.type
+class RepairType:
+    id: strawberry.ID
+    name: str
+    kind: RepairKind  # type: ignore[valid-type]
+    labor_hours: Decimal
+    labor_rate: LaborRate
+    includes_oil_change: bool
+    car_model_id: strawberry.ID | None = strawberry.field(
+        description="The model it is for; null: every model."
+    )
+    parts: list[RepairPart]
+    active: bool
+
+    @classmethod
+    def from_model(cls, row: m.RepairType) -> RepairType:
+        return cls(
+            id=gid(row.id),
+            name=row.name,
+            kind=row.kind,
+            labor_hours=row.labor_hours,
+            labor_rate=LaborRate.from_model(row.labor_rate),
+            includes_oil_change=row.includes_oil_change,
+            car_model_id=gid(row.car_model_id) if row.car_model_id else None,
+            parts=[
+                RepairPart(
+                    consumable_id=gid(p.consumable_id),
+                    name=p.consumable.name,
+                    price=p.consumable.price,
+                    quantity=p.quantity,
+                )
+                for p in row.parts
+            ],
+            active=row.active,
+        )
+
+
+@strawberry.type(description="A service advisor (приёмщик).")
+class Receptionist:
+    id: strawberry.ID
+    last_name: str
+    first_name: str
+    patronymic: str | None
+    active: bool
+
+    @strawberry.field
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    @classmethod
+    def from_model(cls, row: m.Receptionist) -> Receptionist:
+        return cls(
+            id=gid(row.id),
+            last_name=row.last_name,
+            first_name=row.first_name,
+            patronymic=row.patronymic,
+            active=row.active,
+        )
+
+
+@strawberry.type
+class ClosedDay:
+    date: date
+    closed: bool
+    note: str | None
+
+
+@strawberry.input
+class LaborRateInput:
+    name: str
+    price_per_hour: Decimal
+
+
+@strawberry.input
+class OilInput:
+    brand: str
+    viscosity: str = strawberry.field(description="e.g. 5W-30")
+    price_per_litre: Decimal
+
+
+@strawberry.input
+class EngineInput:
+    code: str
+    displacement_l: Decimal
+    oil_id: strawberry.ID
+    oil_volume_l: Decimal
+
+
+@strawberry.input
+class CarModelInput:
+    name: str
+    image_url: str = strawberry.field(description="https://… or a path on this server.")
+    price_coefficient: Decimal
+    engine_id: strawberry.ID
+    active: bool = True
+
+
+@strawberry.input
+class ConsumableInput:
+    name: str
+    price: Decimal
+    car_model_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    active: bool = True
+
+
+@strawberry.input
+class RepairPartInput:
+    consumable_id: strawberry.ID
+    quantity: int = 1
+
+
+@strawberry.input
+class RepairTypeInput:
+    name: str
+    kind: RepairKind  # type: ignore[valid-type]
+    labor_hours: Decimal
+    labor_rate_id: strawberry.ID
+    includes_oil_change: bool = False
+    car_model_id: strawberry.ID | None = strawberry.field(
+        default=None, description="null: the repair applies to every model."
+    )
+    parts: list[RepairPartInput] = strawberry.field(default_factory=list)
+    active: bool = True
+
+
+@strawberry.input
+class ReceptionistInput:
+    last_name: str
+    first_name: str
+    patronymic: str | None = None
+    active: bool = True
+
+
+def values(data: object) -> dict[str, Any]:
+    """An input as keyword arguments for a service: ids parsed, parts as `PartQuantity`."""
+    result: dict[str, Any] = {}
+    for field in dataclasses.fields(data):  # type: ignore[arg-type]
+        value = getattr(data, field.name)
+        camel = to_camel_case(field.name)
+        if field.name.endswith("_ids"):
+            value = [parse_id(item, camel) for item in value]
+        elif field.name.endswith("_id") and value is not None:
+            value = parse_id(value, camel)
+        elif field.name == "parts":
+            value = [
+                PartQuantity(parse_id(part.consumable_id, "parts"), part.quantity) for part in value
+            ]
+        result[field.name] = value
+    return result

@@ -81,6 +81,9 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything: API, worker, and embedded servers for whatever has no URL set."""
     _stop_on_sigterm()
     with _services(mail=True) as settings:
+        if "public_url" not in settings.model_fields_set:
+            # Links and picture URLs should point at this very server.
+            settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
         _migrate(settings)
         _in_transaction(functools.partial(_load_catalog, only_if_empty=True), settings)
         url = f"http://{host}:{port}/graphql"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,14 +14,19 @@ from repairbook.catalog.repository import MODEL_WITH_ENGINE
 from repairbook.models.cars import Car, Quote
 from repairbook.models.catalog import CarModel
 
+Lock = Literal["share", "update"] | None
 CAR_WITH_MODEL = joinedload(Car.model).options(MODEL_WITH_ENGINE)
 
 
-async def get(db: AsyncSession, car_id: int, *, for_update: bool = False) -> Car | None:
-    """A car that has not been removed, with its model, engine and oil."""
+async def get(db: AsyncSession, car_id: int, *, lock: Lock = None) -> Car | None:
+    """A car that has not been removed, with its model, engine and oil.
+
+    `lock="share"` lets bookings of one car proceed together while keeping out a removal,
+    which takes `lock="update"`.
+    """
     query = select(Car).options(CAR_WITH_MODEL).where(Car.id == car_id, Car.removed_at.is_(None))
-    if for_update:
-        query = query.with_for_update(of=Car)
+    if lock is not None:
+        query = query.with_for_update(of=Car, read=lock == "share")
     return (await db.scalars(query)).first()
 
 
@@ -37,6 +43,11 @@ async def of_owners(db: AsyncSession, owner_ids: Sequence[int]) -> Sequence[Car]
 async def has_any(db: AsyncSession, owner_id: int) -> bool:
     query = select(Car.id).where(Car.owner_id == owner_id, Car.removed_at.is_(None)).limit(1)
     return (await db.scalar(query)) is not None
+
+
+async def get_many(db: AsyncSession, ids: Sequence[int]) -> Sequence[Car]:
+    """Cars by id, removed ones included: bookings keep pointing at them."""
+    return (await db.scalars(select(Car).options(CAR_WITH_MODEL).where(Car.id.in_(ids)))).all()
 
 
 async def active_model(db: AsyncSession, model_id: int) -> CarModel | None:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from repairbook.booking import repository as bookings
 from repairbook.cars import repository
 from repairbook.cars import validation as v
 from repairbook.clock import utcnow
@@ -34,28 +35,37 @@ async def add(db: AsyncSession, owner: User, data: CarData, *, today: date) -> C
 
 
 async def update(db: AsyncSession, viewer: User, car_id: int, data: CarData, *, today: date) -> Car:
-    car = await owned(db, viewer, car_id, for_update=True)
+    car = await owned(db, viewer, car_id, lock="update")
     await _fill(db, car, data, today)
     return car
 
 
 async def remove(db: AsyncSession, viewer: User, car_id: int) -> Car:
-    car = await owned(db, viewer, car_id, for_update=True)
-    car.removed_at = utcnow()
+    car = await owned(db, viewer, car_id, lock="update")
+    now = utcnow()
+    # The car row is locked for update and booking takes it for share (booking.service),
+    # so no booking can slip in between this check and the removal.
+    if await bookings.car_has_future_booking(db, car.id, now):
+        raise InvalidInput("Cancel this car's upcoming booking before removing it", field="id")
+    car.removed_at = now
     await db.flush()
     return car
 
 
-async def visible(db: AsyncSession, viewer: User, car_id: int) -> Car:
+async def visible(
+    db: AsyncSession, viewer: User, car_id: int, *, lock: repository.Lock = None
+) -> Car:
     """The car if the viewer may see it: its owner or staff. Others are told it is not there."""
-    car = await repository.get(db, car_id)
+    car = await repository.get(db, car_id, lock=lock)
     if car is None or (car.owner_id != viewer.id and viewer.role not in STAFF_ROLES):
         raise NotFound("No such car", field="carId")
     return car
 
 
-async def owned(db: AsyncSession, viewer: User, car_id: int, *, for_update: bool = False) -> Car:
-    car = await repository.get(db, car_id, for_update=for_update)
+async def owned(
+    db: AsyncSession, viewer: User, car_id: int, *, lock: repository.Lock = None
+) -> Car:
+    car = await repository.get(db, car_id, lock=lock)
     if car is None or car.owner_id != viewer.id:
         raise NotFound("No such car", field="id")
     return car

@@ -110,3 +110,12 @@ async def consumables_by_id(db: AsyncSession, ids: Sequence[int]) -> dict[int, C
 async def car_models_by_id(db: AsyncSession, ids: Sequence[int]) -> dict[int, CarModel]:
     rows = await db.scalars(select(CarModel).where(CarModel.id.in_(ids)))
     return {row.id: row for row in rows}
+
+
+async def repair_types_by_id(db: AsyncSession, ids: Sequence[int]) -> Sequence[RepairType]:
+    query = select(RepairType).options(*REPAIR_TYPE_FULL).where(RepairType.id.in_(ids))
+    return (await db.scalars(query)).unique().all()
+
+
+async def receptionists_by_id(db: AsyncSession, ids: Sequence[int]) -> Sequence[Receptionist]:
+    return (await db.scalars(select(Receptionist).where(Receptionist.id.in_(ids)))).all()

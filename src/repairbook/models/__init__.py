@@ -2,6 +2,7 @@
 
 from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.base import Base
+from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.cars import Car, Quote
 from repairbook.models.catalog import (
     CarModel,
@@ -18,6 +19,8 @@ from repairbook.models.catalog import (
 
 __all__ = [
     "Base",
+    "Booking",
+    "BookingStatus",
     "Car",
     "CarModel",
     "ClosedDay",

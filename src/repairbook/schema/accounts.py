@@ -13,6 +13,7 @@ from repairbook.models.accounts import User as UserModel
 from repairbook.schema.context import Info
 
 if TYPE_CHECKING:
+    from repairbook.schema.booking import Booking
     from repairbook.schema.cars import Car
 
 T = TypeVar("T")
@@ -41,6 +42,18 @@ class User:
 
         rows = await info.context.loaders.cars_by_owner.load(int(self.id))
         return [Car.from_model(row, info.context.settings.public_url) for row in rows]
+
+    @strawberry.field(description="Upcoming bookings, or with the past (at most 100).")
+    async def bookings(
+        self, info: Info, include_past: bool = False
+    ) -> list[Annotated[Booking, strawberry.lazy("repairbook.schema.booking")]]:
+        from repairbook.schema.booking import Booking
+        from repairbook.schema.loaders import ClientBookings
+
+        rows = await info.context.loaders.bookings_of.load(
+            ClientBookings(int(self.id), include_past)
+        )
+        return [Booking.from_model(row) for row in rows]
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:

@@ -12,12 +12,13 @@ from strawberry.types import ExecutionContext
 
 from repairbook.config import Settings
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
+from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.cars import CarMutation, CarQuery
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.schema.errors import ErrorCodes
 
-Query = merge_types("Query", (AccountQuery, CatalogQuery, CarQuery))
-Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation))
+Query = merge_types("Query", (AccountQuery, CatalogQuery, CarQuery, BookingQuery))
+Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation, BookingMutation))
 
 
 class RepairbookSchema(strawberry.Schema):

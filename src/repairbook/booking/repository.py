@@ -1,0 +1,79 @@
+"""SQL for bookings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook.models.booking import Booking, BookingStatus
+from repairbook.models.catalog import ClosedDay
+
+
+async def get(db: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking | None:
+    query = select(Booking).where(Booking.id == booking_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await db.scalars(query)).first()
+
+
+async def get_many(db: AsyncSession, ids: Sequence[int]) -> Sequence[Booking]:
+    return (await db.scalars(select(Booking).where(Booking.id.in_(ids)))).all()
+
+
+async def by_idempotency_key(db: AsyncSession, user_id: int, key: str) -> Booking | None:
+    query = select(Booking).where(Booking.created_by_id == user_id, Booking.idempotency_key == key)
+    return (await db.scalars(query)).first()
+
+
+async def of_day(
+    db: AsyncSession, day: date
+) -> Sequence[tuple[int, int, datetime, BookingStatus, int]]:
+    """(id, receptionist, start, status, client) of every booking on a day, active or not."""
+    query = select(
+        Booking.id, Booking.receptionist_id, Booking.starts_at, Booking.status, Booking.client_id
+    ).where(Booking.day == day)
+    return [tuple(row) for row in (await db.execute(query)).all()]  # type: ignore[misc]
+
+
+async def is_closed(db: AsyncSession, day: date) -> bool:
+    return (await db.scalar(select(ClosedDay.day).where(ClosedDay.day == day))) is not None
+
+
+async def between(
+    db: AsyncSession, start: date, end: date, receptionist_id: int | None, *, limit: int
+) -> Sequence[Booking]:
+    query = select(Booking).where(Booking.day.between(start, end))
+    if receptionist_id is not None:
+        query = query.where(Booking.receptionist_id == receptionist_id)
+    query = query.order_by(Booking.starts_at, Booking.receptionist_id, Booking.id).limit(limit)
+    return (await db.scalars(query)).all()
+
+
+async def car_has_future_booking(db: AsyncSession, car_id: int, now: datetime) -> bool:
+    query = select(Booking.id).where(
+        Booking.car_id == car_id, Booking.status == BookingStatus.ACTIVE, Booking.starts_at > now
+    )
+    return (await db.scalar(query.limit(1))) is not None
+
+
+async def of_clients(
+    db: AsyncSession, client_ids: Sequence[int], *, since: datetime | None, per_client: int
+) -> Sequence[Booking]:
+    """Each client's bookings, at most `per_client` each: upcoming ones soonest first, or
+    (without `since`) all of them latest first."""
+    order = Booking.starts_at.asc() if since is not None else Booking.starts_at.desc()
+    rank = func.row_number().over(partition_by=Booking.client_id, order_by=order).label("rank")
+    ranked = select(Booking.id, rank).where(Booking.client_id.in_(client_ids))
+    if since is not None:
+        ranked = ranked.where(Booking.starts_at >= since)
+    first = ranked.subquery()
+    query = (
+        select(Booking)
+        .join(first, first.c.id == Booking.id)
+        .where(first.c.rank <= per_client)
+        .order_by(Booking.client_id, order)
+    )
+    return (await db.scalars(query)).all()

@@ -1,0 +1,132 @@
+"""The day board, booking, cancelling, moving, and booking look-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+
+from repairbook.booking import service as booking
+from repairbook.clock import utcnow
+from repairbook.db import read_only, unit_of_work
+from repairbook.schema.booking import Booking, BookSlotInput, DaySchedule, Slot
+from repairbook.schema.catalog import Receptionist
+from repairbook.schema.context import Info
+from repairbook.schema.ids import parse_id
+from repairbook.schema.loaders import ClientBookings
+from repairbook.schema.permissions import SIGNED_IN, STAFF
+
+MAX_BOOKINGS = 2000
+
+
+@strawberry.type
+class BookingQuery:
+    @strawberry.field(
+        description="Every receptionist's slots on a day, with states; anyone may look."
+    )
+    async def availability(self, info: Info, date: date) -> DaySchedule:
+        context = info.context
+        calendar = booking.calendar_of(context.settings)
+        async with read_only(context.sessions) as db:
+            board = await booking.day_board(db, date, calendar=calendar, now=utcnow())
+        receptionists = {r.id: Receptionist.from_model(r) for r in board.receptionists}
+        return DaySchedule(
+            date=date,
+            slot_minutes=context.settings.slot_minutes,
+            receptionists=list(receptionists.values()),
+            slots=[
+                Slot(
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    receptionist=receptionists[slot.receptionist_id],
+                    state=slot.state,
+                    bookable=slot.bookable,
+                    booking_id=slot.booking_id,
+                    visible=slot.booking_id is not None
+                    and booking.may_see(context.viewer, board.client_of[slot.booking_id]),
+                )
+                for slot in board.slots
+            ],
+        )
+
+    @strawberry.field(
+        permission_classes=SIGNED_IN,
+        description="Your bookings: upcoming (soonest first), or with the past (latest first).",
+    )
+    async def my_bookings(self, info: Info, include_past: bool = False) -> list[Booking]:
+        viewer = info.context.require_user()
+        rows = await info.context.loaders.bookings_of.load(ClientBookings(viewer.id, include_past))
+        return [Booking.from_model(row) for row in rows]
+
+    @strawberry.field(permission_classes=SIGNED_IN, description="Your booking, or any for staff.")
+    async def booking(self, info: Info, id: strawberry.ID) -> Booking:
+        viewer = info.context.require_user()
+        async with read_only(info.context.sessions) as db:
+            row = await booking.visible(db, viewer, parse_id(id, "id"))
+        return Booking.from_model(row)
+
+    @strawberry.field(
+        permission_classes=STAFF,
+        description="Bookings between two dates (at most 31 days), active and cancelled.",
+    )
+    async def bookings(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        receptionist_id: strawberry.ID | None = None,
+    ) -> list[Booking]:
+        receptionist = parse_id(receptionist_id, "receptionistId") if receptionist_id else None
+        async with read_only(info.context.sessions) as db:
+            rows = await booking.in_range(db, from_, to, receptionist, limit=MAX_BOOKINGS)
+        return [Booking.from_model(row) for row in rows]
+
+
+@strawberry.type
+class BookingMutation:
+    @strawberry.mutation(
+        permission_classes=SIGNED_IN,
+        description="Book a free slot for a car; staff may book any client's car.",
+    )
+    async def book_slot(self, info: Info, input: BookSlotInput) -> Booking:
+        viewer = info.context.require_user()
+        calendar = booking.calendar_of(info.context.settings)
+        async with unit_of_work(info.context.sessions) as db:
+            row = await booking.book(
+                db, viewer, input.to_request(), calendar=calendar, now=utcnow()
+            )
+        return Booking.from_model(row)
+
+    @strawberry.mutation(
+        permission_classes=SIGNED_IN,
+        description="Cancel a future booking: your own, or any for staff (with a reason).",
+    )
+    async def cancel_booking(
+        self, info: Info, id: strawberry.ID, reason: str | None = None
+    ) -> Booking:
+        viewer = info.context.require_user()
+        async with unit_of_work(info.context.sessions) as db:
+            row = await booking.cancel(db, viewer, parse_id(id, "id"), reason, now=utcnow())
+        return Booking.from_model(row)
+
+    @strawberry.mutation(
+        permission_classes=SIGNED_IN,
+        description="Move a future booking to another free slot, atomically.",
+    )
+    async def reschedule_booking(
+        self, info: Info, id: strawberry.ID, receptionist_id: strawberry.ID, starts_at: datetime
+    ) -> Booking:
+        viewer = info.context.require_user()
+        calendar = booking.calendar_of(info.context.settings)
+        async with unit_of_work(info.context.sessions) as db:
+            row = await booking.reschedule(
+                db,
+                viewer,
+                parse_id(id, "id"),
+                parse_id(receptionist_id, "receptionistId"),
+                starts_at,
+                calendar=calendar,
+                now=utcnow(),
+            )
+        return Booking.from_model(row)

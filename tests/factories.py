@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 from repairbook.catalog import service as catalog
 from repairbook.models.catalog import RepairKind
@@ -110,3 +112,15 @@ async def make_catalog(resources: Resources) -> Catalog:
         universal.id,
         [r.id for r in receptionists],
     )
+
+
+def vin(n: int) -> str:
+    return f"XW8ZZZ61ZJG{n:06d}"
+
+
+def at(days: int, hhmm: str, zone: str = "Europe/Moscow") -> str:
+    """A shop-local time `days` from today, as an ISO string with offset."""
+    tz = ZoneInfo(zone)
+    day = datetime.now(tz).date() + timedelta(days=days)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=tz).isoformat()

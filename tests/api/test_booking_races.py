@@ -1,0 +1,92 @@
+"""The booking invariants under real concurrency: many transactions at once in PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from repairbook.models.booking import Booking, BookingStatus
+from tests.api.booking_support import BOOK, MOVE, book_input, client_with_car
+from tests.factories import at, make_catalog
+from tests.helpers import Api
+
+
+async def _active_at(api: Api, receptionist_id: int) -> int:
+    async with api.resources.sessions() as db:
+        query = (
+            select(func.count())
+            .select_from(Booking)
+            .where(
+                Booking.status == BookingStatus.ACTIVE, Booking.receptionist_id == receptionist_id
+            )
+        )
+        return int(await db.scalar(query) or 0)
+
+
+def _codes(bodies: list[dict[str, object]]) -> Counter[str]:
+    return Counter(
+        "OK" if "errors" not in body else body["errors"][0]["extensions"]["code"]  # type: ignore[index]
+        for body in bodies
+    )
+
+
+async def test_fifty_clients_racing_for_one_slot(api: Api) -> None:
+    catalog = await make_catalog(api.resources)
+    clients = [await client_with_car(api, catalog) for _ in range(50)]
+    starts = at(2, "10:00")
+    bodies = await asyncio.gather(
+        *(api.post(BOOK, book_input(catalog, car, starts), person.token) for person, car in clients)
+    )
+    assert _codes(bodies) == Counter({"OK": 1, "SLOT_TAKEN": 49})
+    assert await _active_at(api, catalog.receptionist_ids[0]) == 1
+
+
+async def test_one_client_racing_for_ten_slots_of_one_day(api: Api) -> None:
+    catalog = await make_catalog(api.resources)
+    person, car = await client_with_car(api, catalog)
+    slots = [at(3, f"{hour}:00") for hour in range(9, 19)]
+    bodies = await asyncio.gather(
+        *(api.post(BOOK, book_input(catalog, car, starts), person.token) for starts in slots)
+    )
+    assert _codes(bodies) == Counter({"OK": 1, "ONE_BOOKING_PER_DAY": 9})
+    assert await _active_at(api, catalog.receptionist_ids[0]) == 1
+
+
+async def test_reschedule_racing_a_new_booking_for_the_same_slot(api: Api) -> None:
+    catalog = await make_catalog(api.resources)
+    target_receptionist = catalog.receptionist_ids[1]
+    for round_ in range(5):
+        mover, mover_car = await client_with_car(api, catalog)
+        booker, booker_car = await client_with_car(api, catalog)
+        booked = await api.ok(
+            BOOK, book_input(catalog, mover_car, at(4 + round_, "09:00")), mover.token
+        )
+        target = at(4 + round_, "16:00")
+        move, new = await asyncio.gather(
+            api.post(
+                MOVE,
+                {"id": booked["bookSlot"]["id"], "r": str(target_receptionist), "s": target},
+                mover.token,
+            ),
+            api.post(BOOK, book_input(catalog, booker_car, target, receptionist=1), booker.token),
+        )
+        assert _codes([move, new]) == Counter({"OK": 1, "SLOT_TAKEN": 1}), (move, new)
+        async with api.resources.sessions() as db:
+            in_target = await db.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.status == BookingStatus.ACTIVE,
+                    Booking.receptionist_id == target_receptionist,
+                    Booking.starts_at == datetime.fromisoformat(target),
+                )
+            )
+            mover_rows = (
+                await db.scalars(select(Booking).where(Booking.car_id == int(mover_car)))
+            ).all()
+        assert in_target == 1
+        # Whoever lost kept what it had: the mover still has exactly one active booking.
+        assert [b.status for b in mover_rows] == [BookingStatus.ACTIVE]

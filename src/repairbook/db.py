@@ -6,9 +6,11 @@ decides when to commit; services and repositories at most `flush()`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, any_, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -49,3 +51,9 @@ def violated_constraint(error: IntegrityError) -> str | None:
     diag = getattr(error.orig, "diag", None)
     name = getattr(diag, "constraint_name", None)
     return name if isinstance(name, str) else None
+
+
+def any_of(column: SQLColumnExpression[int], ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column = ANY(:ids)`: one array parameter, so the statement text (and PostgreSQL's
+    and psycopg's caches) stay the same whatever the number of ids, unlike `IN (…)`."""
+    return column == any_(literal(list(ids), type_=ARRAY(BigInteger)))

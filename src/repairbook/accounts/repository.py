@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from repairbook.db import any_of
 from repairbook.models.accounts import RefreshToken, User
 from repairbook.models.cars import Car
 
@@ -18,7 +19,7 @@ async def get(session: AsyncSession, user_id: int) -> User | None:
 
 
 async def get_many(session: AsyncSession, user_ids: Sequence[int]) -> Sequence[User]:
-    result = await session.scalars(select(User).where(User.id.in_(user_ids)))
+    result = await session.scalars(select(User).where(any_of(User.id, user_ids)))
     return result.all()
 
 

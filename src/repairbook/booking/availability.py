@@ -96,9 +96,10 @@ def board(
         else:
             cancelled[key] = max(booking.booking_id, cancelled.get(key, 0))
     shut = closed or day > calendar.last_bookable_day(now)
+    grid = [(start, start + calendar.slot) for start in calendar.grid(day)]
     slots = []
     for receptionist_id in receptionist_ids:
-        for start in calendar.grid(day):
+        for start, end in grid:
             key = (receptionist_id, start)
             booking_id = active.get(key)
             if start <= now:
@@ -113,5 +114,5 @@ def board(
                 state = SlotState.FREE
             if booking_id is None:
                 booking_id = cancelled.get(key)
-            slots.append(Slot(start, start + calendar.slot, receptionist_id, state, booking_id))
+            slots.append(Slot(start, end, receptionist_id, state, booking_id))
     return slots

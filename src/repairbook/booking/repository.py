@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from repairbook.db import any_of
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.catalog import ClosedDay
 
@@ -20,7 +21,7 @@ async def get(db: AsyncSession, booking_id: int, *, for_update: bool = False) ->
 
 
 async def get_many(db: AsyncSession, ids: Sequence[int]) -> Sequence[Booking]:
-    return (await db.scalars(select(Booking).where(Booking.id.in_(ids)))).all()
+    return (await db.scalars(select(Booking).where(any_of(Booking.id, ids)))).all()
 
 
 async def by_idempotency_key(db: AsyncSession, user_id: int, key: str) -> Booking | None:
@@ -66,7 +67,7 @@ async def of_clients(
     (without `since`) all of them latest first."""
     order = Booking.starts_at.asc() if since is not None else Booking.starts_at.desc()
     rank = func.row_number().over(partition_by=Booking.client_id, order_by=order).label("rank")
-    ranked = select(Booking.id, rank).where(Booking.client_id.in_(client_ids))
+    ranked = select(Booking.id, rank).where(any_of(Booking.client_id, client_ids))
     if since is not None:
         ranked = ranked.where(Booking.starts_at >= since)
     first = ranked.subquery()

@@ -187,6 +187,10 @@ async def day_board(db: AsyncSession, day: date, *, calendar: Calendar, now: dat
     return DayBoard(day, receptionists, slots, {row[0]: row[4] for row in rows})
 
 
+async def many(db: AsyncSession, booking_ids: Sequence[int]) -> Sequence[Booking]:
+    return await bookings.get_many(db, booking_ids)
+
+
 async def visible(db: AsyncSession, viewer: User, booking_id: int) -> Booking:
     booking = await bookings.get(db, booking_id)
     if booking is None or not may_see(viewer, booking.client_id):

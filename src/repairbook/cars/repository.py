@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from repairbook.catalog.repository import MODEL_WITH_ENGINE
+from repairbook.db import any_of
 from repairbook.models.cars import Car, Quote
 from repairbook.models.catalog import CarModel
 
@@ -34,7 +35,7 @@ async def of_owners(db: AsyncSession, owner_ids: Sequence[int]) -> Sequence[Car]
     query = (
         select(Car)
         .options(CAR_WITH_MODEL)
-        .where(Car.owner_id.in_(owner_ids), Car.removed_at.is_(None))
+        .where(any_of(Car.owner_id, owner_ids), Car.removed_at.is_(None))
         .order_by(Car.id)
     )
     return (await db.scalars(query)).all()
@@ -47,7 +48,7 @@ async def has_any(db: AsyncSession, owner_id: int) -> bool:
 
 async def get_many(db: AsyncSession, ids: Sequence[int]) -> Sequence[Car]:
     """Cars by id, removed ones included: bookings keep pointing at them."""
-    return (await db.scalars(select(Car).options(CAR_WITH_MODEL).where(Car.id.in_(ids)))).all()
+    return (await db.scalars(select(Car).options(CAR_WITH_MODEL).where(any_of(Car.id, ids)))).all()
 
 
 async def active_model(db: AsyncSession, model_id: int) -> CarModel | None:

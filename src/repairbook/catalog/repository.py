@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from repairbook.db import any_of
 from repairbook.models.catalog import (
     CarModel,
     ClosedDay,
@@ -103,19 +104,19 @@ async def open_day(db: AsyncSession, day: date) -> None:
 
 
 async def consumables_by_id(db: AsyncSession, ids: Sequence[int]) -> dict[int, Consumable]:
-    rows = await db.scalars(select(Consumable).where(Consumable.id.in_(ids)))
+    rows = await db.scalars(select(Consumable).where(any_of(Consumable.id, ids)))
     return {row.id: row for row in rows}
 
 
 async def car_models_by_id(db: AsyncSession, ids: Sequence[int]) -> dict[int, CarModel]:
-    rows = await db.scalars(select(CarModel).where(CarModel.id.in_(ids)))
+    rows = await db.scalars(select(CarModel).where(any_of(CarModel.id, ids)))
     return {row.id: row for row in rows}
 
 
 async def repair_types_by_id(db: AsyncSession, ids: Sequence[int]) -> Sequence[RepairType]:
-    query = select(RepairType).options(*REPAIR_TYPE_FULL).where(RepairType.id.in_(ids))
+    query = select(RepairType).options(*REPAIR_TYPE_FULL).where(any_of(RepairType.id, ids))
     return (await db.scalars(query)).unique().all()
 
 
 async def receptionists_by_id(db: AsyncSession, ids: Sequence[int]) -> Sequence[Receptionist]:
-    return (await db.scalars(select(Receptionist).where(Receptionist.id.in_(ids)))).all()
+    return (await db.scalars(select(Receptionist).where(any_of(Receptionist.id, ids)))).all()

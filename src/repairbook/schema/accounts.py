@@ -47,13 +47,13 @@ class User:
     async def bookings(
         self, info: Info, include_past: bool = False
     ) -> list[Annotated[Booking, strawberry.lazy("repairbook.schema.booking")]]:
-        from repairbook.schema.booking import Booking
+        from repairbook.schema.booking import present
         from repairbook.schema.loaders import ClientBookings
 
         rows = await info.context.loaders.bookings_of.load(
             ClientBookings(int(self.id), include_past)
         )
-        return [Booking.from_model(row) for row in rows]
+        return await present(info.context, rows)
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:

@@ -45,7 +45,7 @@ class Car:
         return User.from_model(user)
 
     @classmethod
-    def from_model(cls, row: m.Car, public_url: str) -> Car:
+    def from_model(cls, row: m.Car, public_url: str, *, model: CarModel | None = None) -> Car:
         return cls(
             id=gid(row.id),
             vin=row.vin,
@@ -53,7 +53,7 @@ class Car:
             sts_number=row.sts_number,
             sold_on=row.sold_on,
             mileage_km=row.mileage_km,
-            model=CarModel.from_model(row.model, public_url),
+            model=model or CarModel.from_model(row.model, public_url),
             owner_id=row.owner_id,
         )
 

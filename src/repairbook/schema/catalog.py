@@ -164,19 +164,18 @@ class Receptionist:
     last_name: str
     first_name: str
     patronymic: str | None
+    full_name: str
     active: bool
-
-    @strawberry.field
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
     @classmethod
     def from_model(cls, row: m.Receptionist) -> Receptionist:
+        names = (row.last_name, row.first_name, row.patronymic)
         return cls(
             id=gid(row.id),
             last_name=row.last_name,
             first_name=row.first_name,
             patronymic=row.patronymic,
+            full_name=" ".join(name for name in names if name),
             active=row.active,
         )
 

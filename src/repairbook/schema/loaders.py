@@ -43,7 +43,6 @@ class Loaders:
     cars_by_owner: DataLoader[int, list[Car]]
     repair_types: DataLoader[int, RepairType | None]
     receptionists: DataLoader[int, Receptionist | None]
-    bookings: DataLoader[int, Booking | None]
     bookings_of: DataLoader[ClientBookings, list[Booking]]
 
 
@@ -83,6 +82,5 @@ def create_loaders(sessions: SessionFactory) -> Loaders:
         cars_by_owner=DataLoader(load_cars_by_owner),
         repair_types=by_id(catalog.repair_types_by_id),
         receptionists=by_id(catalog.receptionists_by_id),
-        bookings=by_id(bookings.get_many),
         bookings_of=DataLoader(load_bookings),
     )

@@ -89,7 +89,7 @@ def main() -> None:
             "REPAIRBOOK_REDIS_URL": settings.redis_url or "",
             "REPAIRBOOK_DB_POOL_SIZE": "20",
         }
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "repairbook", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,

@@ -9,7 +9,8 @@
     '#   {"Authorization": "Bearer <accessToken>"}',
     "",
     "query Catalog {",
-    "  me { nick role }",
+    "  carModels { id name imageUrl priceCoefficient engine { code oil { brand viscosity } } }",
+    "  receptionists { id fullName }",
     "}",
     "",
   ].join("\n");

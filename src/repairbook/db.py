@@ -6,7 +6,7 @@ decides when to commit; services and repositories at most `flush()`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, any_, literal
@@ -57,3 +57,14 @@ def any_of(column: SQLColumnExpression[int], ids: Sequence[int]) -> ColumnElemen
     """`column = ANY(:ids)`: one array parameter, so the statement text (and PostgreSQL's
     and psycopg's caches) stay the same whatever the number of ids, unlike `IN (…)`."""
     return column == any_(literal(list(ids), type_=ARRAY(BigInteger)))
+
+
+async def flush(session: AsyncSession, violations: Mapping[str, Callable[[], Exception]]) -> None:
+    """Flush; a violated constraint named in `violations` becomes that domain error."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        make = violations.get(violated_constraint(error) or "")
+        if make is None:
+            raise
+        raise make() from error

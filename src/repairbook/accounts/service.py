@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.accounts import repository, tokens
@@ -16,13 +15,13 @@ from repairbook.accounts.ratelimit import LoginThrottle
 from repairbook.cars.validation import plate_fragment
 from repairbook.clock import utcnow
 from repairbook.config import Settings
-from repairbook.db import violated_constraint
+from repairbook.db import flush
 from repairbook.errors import InvalidInput, NotFound, Unauthenticated
 from repairbook.models.accounts import Role, User
 
 _TAKEN = {
-    "uq_users_nick_lower": InvalidInput("This nick is taken", field="nick"),
-    "uq_users_email_lower": InvalidInput("This email is already registered", field="email"),
+    "uq_users_nick_lower": lambda: InvalidInput("This nick is taken", field="nick"),
+    "uq_users_email_lower": lambda: InvalidInput("This email is already registered", field="email"),
 }
 
 
@@ -84,7 +83,7 @@ async def create_user(
         role=role,
     )
     db.add(user)
-    await _flush_unique(db)
+    await flush(db, _TAKEN)
     return user
 
 
@@ -155,7 +154,7 @@ async def update_profile(db: AsyncSession, user: User, changes: ProfileChanges) 
         user.locale = v.clean_locale(changes.locale)
     if changes.marketing_opt_in is not None:
         user.marketing_opt_in = changes.marketing_opt_in
-    await _flush_unique(db)
+    await flush(db, _TAKEN)
     return user
 
 
@@ -186,16 +185,6 @@ async def set_role_by_nick(db: AsyncSession, nick: str, role: Role) -> User:
     if user is None:
         raise NotFound(f"No user with nick {nick!r}", field="nick")
     return await set_role(db, user.id, role)
-
-
-async def _flush_unique(db: AsyncSession) -> None:
-    try:
-        await db.flush()
-    except IntegrityError as error:
-        known = _TAKEN.get(violated_constraint(error) or "")
-        if known is None:
-            raise
-        raise type(known)(known.message, field=known.field) from error
 
 
 async def find_users(

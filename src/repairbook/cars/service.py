@@ -5,17 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking import repository as bookings
 from repairbook.cars import repository
 from repairbook.cars import validation as v
 from repairbook.clock import utcnow
-from repairbook.db import violated_constraint
+from repairbook.db import flush
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.accounts import STAFF_ROLES, User
 from repairbook.models.cars import Car
+
+_VIN_TAKEN = {
+    "uq_cars_vin_present": lambda: InvalidInput(
+        "A car with this VIN is already registered", field="vin"
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +88,4 @@ async def _fill(db: AsyncSession, car: Car, data: CarData, today: date) -> None:
     car.car_model_id = model.id
     car.model = model
     db.add(car)
-    try:
-        await db.flush()
-    except IntegrityError as error:
-        if violated_constraint(error) == "uq_cars_vin_present":
-            raise InvalidInput("A car with this VIN is already registered", field="vin") from error
-        raise
+    await flush(db, _VIN_TAKEN)

@@ -3,17 +3,17 @@ whole entry, as an edit form sends it); what bookings refer to is deactivated, n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.catalog import repository
-from repairbook.db import violated_constraint
+from repairbook.db import flush
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.base import Base
 from repairbook.models.catalog import (
@@ -32,12 +32,15 @@ from repairbook.validation import clean_text, positive_decimal
 E = TypeVar("E", bound=Base)
 
 _DUPLICATES = {
-    "uq_labor_rates_name": ("name", "A labor rate with this name exists"),
-    "uq_oils_brand_viscosity": ("viscosity", "This oil is already in the catalog"),
-    "uq_engines_code": ("code", "An engine with this code exists"),
-    "uq_car_models_name": ("name", "A car model with this name exists"),
-    "uq_consumables_name": ("name", "A consumable with this name exists"),
-    "uq_repair_types_name_car_model": ("name", "This repair type exists for this model"),
+    constraint: functools.partial(InvalidInput, message, field=field)
+    for constraint, field, message in (
+        ("uq_labor_rates_name", "name", "A labor rate with this name exists"),
+        ("uq_oils_brand_viscosity", "viscosity", "This oil is already in the catalog"),
+        ("uq_engines_code", "code", "An engine with this code exists"),
+        ("uq_car_models_name", "name", "A car model with this name exists"),
+        ("uq_consumables_name", "name", "A consumable with this name exists"),
+        ("uq_repair_types_name_car_model", "name", "This repair type exists for this model"),
+    )
 }
 
 
@@ -240,11 +243,5 @@ async def _reference(db: AsyncSession, entity: type[E], entity_id: int, field: s
 
 async def _persist(db: AsyncSession, entity: E) -> E:
     db.add(entity)
-    try:
-        await db.flush()
-    except IntegrityError as error:
-        duplicate = _DUPLICATES.get(violated_constraint(error) or "")
-        if duplicate is None:
-            raise
-        raise InvalidInput(duplicate[1], field=duplicate[0]) from error
+    await flush(db, _DUPLICATES)
     return entity

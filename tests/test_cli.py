@@ -157,3 +157,14 @@ def test_dev_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         time.sleep(0.1)
     assert not _alive(postgres_pid), "PostgreSQL left running"
     assert not _alive(redis_pid), "Redis left running"
+
+
+def test_production_never_starts_embedded_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_HOST"):
+        monkeypatch.delenv(f"REPAIRBOOK_{name}", raising=False)
+    monkeypatch.setenv("REPAIRBOOK_ENV", "production")
+    monkeypatch.setenv("REPAIRBOOK_SECRET_KEY", "k" * 40)
+    result = runner.invoke(app, ["worker"])
+    assert result.exit_code == 2
+    assert "REPAIRBOOK_DATABASE_URL" in result.output
+    assert "REPAIRBOOK_SMTP_HOST" in result.output

@@ -217,6 +217,7 @@ class EmbeddedServices:
     """Starts whatever the settings leave unconfigured; `settings` then has every URL."""
 
     settings: Settings
+    with_redis: bool = True
     with_mail_sink: bool = True
     _postgres: Any = None
     _redis: RedisProcess | None = None
@@ -242,7 +243,7 @@ class EmbeddedServices:
             ensure_database(uri, DATABASE_NAME)
             updates["database_url"] = sqlalchemy_url(uri, DATABASE_NAME)
             self.started.append(f"PostgreSQL (embedded, {data_dir / 'postgres'})")
-        if not self.settings.redis_url:
+        if self.with_redis and not self.settings.redis_url:
             self._redis = RedisProcess(data_dir / "redis").start()
             updates["redis_url"] = self._redis.url
             self.started.append(f"Redis (embedded, {self._redis.url})")

@@ -146,3 +146,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.add_middleware(RequestId)
     return app
+
+
+def create_app_from_environment() -> Starlette:
+    """The factory uvicorn calls in each worker process (`repairbook serve --workers N`)."""
+    return create_app(Settings())

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -117,16 +118,19 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Run the API only (behind a proxy, pass --host 0.0.0.0)."""
-    from repairbook.app import create_app
-
     with _services() as settings:
+        # Worker processes build their own app from the environment: hand them the URLs
+        # of whatever was started here.
+        for name in ("database_url", "redis_url"):
+            os.environ[f"REPAIRBOOK_{name.upper()}"] = str(getattr(settings, name))
         uvicorn.run(
-            create_app(settings),
+            "repairbook.app:create_app_from_environment",
+            factory=True,
             host=host,
             port=port,
+            workers=workers,
             proxy_headers=True,
             server_header=False,
-            workers=None if workers == 1 else workers,
         )
 
 

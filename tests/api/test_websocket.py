@@ -23,7 +23,7 @@ async def server_url(app: Starlette) -> AsyncIterator[str]:
     # The app's lifespan already ran in the `app` fixture; uvicorn only serves it.
     server = uvicorn.Server(uvicorn.Config(app, port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.01)
     yield f"ws://127.0.0.1:{port}/graphql"
     server.should_exit = True

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
@@ -97,6 +97,24 @@ class Api:
             payload["accessToken"],
             payload["refreshToken"],
         )
+
+    async def statements(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> int:
+        """How many SQL statements answering this request took."""
+        count = 0
+
+        def counter(*_: object) -> None:
+            nonlocal count
+            count += 1
+
+        engine = self.resources.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            await self.ok(query, variables, token)
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        return count
 
     async def count(self, model: type[Any]) -> int:
         async with self.resources.sessions() as db:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from repairbook.catalog import service as catalog_service
 from repairbook.models.accounts import Role
@@ -488,19 +488,7 @@ async def test_the_board_costs_a_constant_number_of_statements(api: Api, catalog
     query = "query ($d: Date!) { availability(date: $d) { slots { state receptionist { fullName } booking { id client { nick } car { vin model { name } } repairType { name } receptionist { id } } } } }"
 
     async def statements() -> int:
-        count = 0
-
-        def counter(*_: object) -> None:
-            nonlocal count
-            count += 1
-
-        engine = api.resources.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", counter)
-        try:
-            await api.ok(query, {"d": day}, manager.token)
-        finally:
-            event.remove(engine, "before_cursor_execute", counter)
-        return count
+        return await api.statements(query, {"d": day}, manager.token)
 
     client, car_id = await client_with_car(api, catalog)
     await api.ok(BOOK, book_input(catalog, car_id, at(5, "08:00")), client.token)

@@ -16,15 +16,15 @@ class LoginThrottle:
         self._window = window_seconds
 
     @staticmethod
-    def _keys(login: str, address: str) -> dict[str, str]:
+    def _keys(account: str, address: str) -> dict[str, str]:
         return {
-            "account": f"repairbook:login-failures:account:{login.strip().lower()}",
+            "account": f"repairbook:login-failures:account:{account}",
             "address": f"repairbook:login-failures:address:{address}",
         }
 
-    async def check(self, login: str, address: str) -> None:
+    async def check(self, account: str, address: str) -> None:
         """Refuse before the password is even looked at once a limit is reached."""
-        keys = self._keys(login, address)
+        keys = self._keys(account, address)
         counts = await self._redis.mget(list(keys.values()))
         for (scope, _), count in zip(keys.items(), counts, strict=True):
             if count is not None and int(count) >= self._limits[scope]:
@@ -33,14 +33,14 @@ class LoginThrottle:
                     f"Too many failed sign-in attempts; try again in {max(ttl, 1)} seconds"
                 )
 
-    async def record_failure(self, login: str, address: str) -> None:
+    async def record_failure(self, account: str, address: str) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            for key in self._keys(login, address).values():
+            for key in self._keys(account, address).values():
                 # The window starts at the first failure and is not extended by later ones
                 # (SET NX rather than EXPIRE NX, which Redis 6 lacks).
                 pipe.set(key, 0, ex=self._window, nx=True)
                 pipe.incr(key)
             await pipe.execute()
 
-    async def record_success(self, login: str, address: str) -> None:
-        await self._redis.delete(self._keys(login, address)["account"])
+    async def record_success(self, account: str, address: str) -> None:
+        await self._redis.delete(self._keys(account, address)["account"])

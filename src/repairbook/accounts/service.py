@@ -97,12 +97,16 @@ async def login(
     hasher: PasswordHasher,
     settings: Settings,
 ) -> Session:
-    await throttle.check(login_name, address)
     user = await repository.find_by_login(db, login_name)
-    if not await hasher.verify(password, user.password_hash if user else None) or user is None:
-        await throttle.record_failure(login_name, address)
+    # Counted per account (not per spelling: nick and email share one budget) and per address.
+    account = f"user:{user.id}" if user else f"login:{login_name.strip().lower()}"
+    await throttle.check(account, address)
+    if user is None or not await hasher.verify(password, user.password_hash):
+        if user is None:
+            await hasher.verify(password, None)  # as slow as a wrong password
+        await throttle.record_failure(account, address)
         raise Unauthenticated("Wrong login or password")
-    await throttle.record_success(login_name, address)
+    await throttle.record_success(account, address)
     return await start_session(db, user, settings)
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from jose import JWTError, jwt
+from jose import ExpiredSignatureError, JWTError, jwt
 
 from repairbook.errors import Unauthenticated
 
@@ -34,9 +34,10 @@ def decode_access_token(token: str, *, secret: str) -> int:
         if jwt.get_unverified_header(token).get("alg") != ALGORITHM:
             raise Unauthenticated("Invalid access token")
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM])
+    except ExpiredSignatureError as error:
+        raise Unauthenticated("Access token expired") from error
     except JWTError as error:
-        message = "Access token expired" if "expired" in str(error).lower() else None
-        raise Unauthenticated(message or "Invalid access token") from error
+        raise Unauthenticated("Invalid access token") from error
     if claims.get("typ") != ACCESS or not str(claims.get("sub", "")).isdigit():
         raise Unauthenticated("Invalid access token")
     return int(claims["sub"])

@@ -10,8 +10,7 @@ import strawberry
 from repairbook.booking import service as booking
 from repairbook.clock import utcnow
 from repairbook.db import read_only, unit_of_work
-from repairbook.schema.booking import Booking, BookSlotInput, DaySchedule, Slot, present
-from repairbook.schema.catalog import Receptionist
+from repairbook.schema.booking import Booking, BookSlotInput, DaySchedule, present
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import ClientBookings
@@ -30,32 +29,12 @@ class BookingQuery:
         calendar = booking.calendar_of(context.settings)
         async with read_only(context.sessions) as db:
             board = await booking.day_board(db, date, calendar=calendar, now=utcnow())
-            # Details of the bookings this caller may see: none for anonymous callers,
-            # their own for clients, all for staff; fetched in a fixed number of queries.
-            visible = [
-                booking_id
-                for booking_id, client_id in board.client_of.items()
-                if booking.may_see(context.viewer, client_id)
-            ]
+            # Details only of bookings on the board that this caller may see: none for
+            # anonymous callers, their own for clients, all for staff.
+            shown = {slot.booking_id for slot in board.slots if slot.booking_id is not None}
+            visible = [i for i in shown if booking.may_see(context.viewer, board.client_of[i])]
             rows = await booking.many(db, visible) if visible else []
-        details = {int(b.id): b for b in await present(context, rows)}
-        receptionists = {r.id: Receptionist.from_model(r) for r in board.receptionists}
-        return DaySchedule(
-            date=date,
-            slot_minutes=context.settings.slot_minutes,
-            receptionists=list(receptionists.values()),
-            slots=[
-                Slot(
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    receptionist=receptionists[slot.receptionist_id],
-                    state=slot.state,
-                    bookable=slot.bookable,
-                    booking=details.get(slot.booking_id) if slot.booking_id else None,
-                )
-                for slot in board.slots
-            ],
-        )
+        return DaySchedule.from_board(board, await present(context, rows), context.settings)
 
     @strawberry.field(
         permission_classes=SIGNED_IN,

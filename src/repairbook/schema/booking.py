@@ -13,7 +13,8 @@ import strawberry
 
 from repairbook.booking import availability
 from repairbook.booking.pricing import PriceLine as PriceLineValue
-from repairbook.booking.service import BookingRequest
+from repairbook.booking.service import BookingRequest, DayBoard
+from repairbook.config import Settings
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models import booking as m
 from repairbook.schema.cars import Car, PriceLine
@@ -113,6 +114,27 @@ class DaySchedule:
     slot_minutes: int
     receptionists: list[Receptionist]
     slots: list[Slot]
+
+    @classmethod
+    def from_board(cls, board: DayBoard, details: list[Booking], settings: Settings) -> DaySchedule:
+        bookings = {int(b.id): b for b in details}
+        receptionists = {r.id: Receptionist.from_model(r) for r in board.receptionists}
+        return cls(
+            date=board.day,
+            slot_minutes=settings.slot_minutes,
+            receptionists=list(receptionists.values()),
+            slots=[
+                Slot(
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    receptionist=receptionists[slot.receptionist_id],
+                    state=slot.state,
+                    bookable=slot.bookable,
+                    booking=bookings.get(slot.booking_id) if slot.booking_id else None,
+                )
+                for slot in board.slots
+            ],
+        )
 
 
 @strawberry.input

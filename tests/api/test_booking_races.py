@@ -90,3 +90,13 @@ async def test_reschedule_racing_a_new_booking_for_the_same_slot(api: Api) -> No
         assert in_target == 1
         # Whoever lost kept what it had: the mover still has exactly one active booking.
         assert [b.status for b in mover_rows] == [BookingStatus.ACTIVE]
+
+
+async def test_concurrent_retries_with_one_idempotency_key_get_one_booking(api: Api) -> None:
+    catalog = await make_catalog(api.resources)
+    person, car = await client_with_car(api, catalog)
+    variables = book_input(catalog, car, at(2, "12:00"), idempotencyKey="double-click")
+    bodies = await asyncio.gather(*(api.post(BOOK, variables, person.token) for _ in range(8)))
+    assert _codes(bodies) == Counter({"OK": 8})
+    assert len({body["data"]["bookSlot"]["id"] for body in bodies}) == 1  # type: ignore[index]
+    assert await _active_at(api, catalog.receptionist_ids[0]) == 1

@@ -94,11 +94,10 @@ async def book(
         async with db.begin_nested():
             db.add(booking)
     except IntegrityError as error:
-        if key and violated_constraint(error) == "uq_bookings_idempotency_key":
-            # The same request, retried concurrently, got there first: it is the answer.
-            earlier = await bookings.by_idempotency_key(db, viewer.id, key)
-            if earlier is not None:
-                return earlier
+        # The same request retried concurrently may have got there first; PostgreSQL made
+        # us wait for it, so its booking is visible now (whichever index reported it).
+        if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
+            return earlier
         raise _conflict(error) from error
     return booking
 

@@ -70,7 +70,7 @@ def main() -> None:
     base = Settings(
         _env_file=None,
         data_dir=args.data_dir,
-        database_url=args.database_url,  # type: ignore[call-arg]
+        database_url=args.database_url,
         redis_url=args.redis_url,
         argon2_memory_kib=1024,
         argon2_rounds=1,
@@ -193,15 +193,17 @@ def _catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int) ->
     rate = conn.execute(
         "INSERT INTO labor_rates (name, price_per_hour) VALUES ('ТО', 2500) RETURNING id"
     ).fetchone()
+    assert rate is not None and model is not None
     repair = conn.execute(
         "INSERT INTO repair_types (name, kind, labor_hours, labor_rate_id, car_model_id) VALUES ('ТО-1', 'MAINTENANCE', 1.5, %s, %s) RETURNING id",
         (rate[0], model[0]),
-    ).fetchone()  # type: ignore[index]
+    ).fetchone()
+    assert repair is not None
     people = [
         conn.execute(
             "INSERT INTO receptionists (last_name, first_name) VALUES (%s, 'Иван') RETURNING id",
             (f"Приёмщик {n}",),
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
         for n in range(receptionists)
     ]
     users, cars = [], []
@@ -209,14 +211,14 @@ def _catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int) ->
         user = conn.execute(
             "INSERT INTO users (nick, email, password_hash, first_name, last_name) VALUES (%s, %s, 'x', 'Иван', 'Петров') RETURNING id",
             (f"client{n}", f"client{n}@example.com"),
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
         car = conn.execute(
             "INSERT INTO cars (owner_id, vin, plate, sts_number, sold_on, mileage_km, car_model_id) VALUES (%s, %s, 'А123ВС77', '9999123456', '2020-01-01', 1000, %s) RETURNING id",
             (user, f"XW8ZZZ61ZJG{n:06d}", model[0]),
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
         users.append(user)
         cars.append(car)
-    return {"receptionists": people, "users": users, "cars": cars, "repair_type": repair[0]}  # type: ignore[index]
+    return {"receptionists": people, "users": users, "cars": cars, "repair_type": repair[0]}
 
 
 Results = dict[tuple[str, int], tuple[float, list[float]]]
@@ -278,9 +280,10 @@ async def _statements_and_token(settings: Settings, day: date) -> str:
                 },
             )
             payload = register.json()["data"]["register"]
+            assert settings.database_url
             with psycopg.connect(
                 settings.database_url.replace("postgresql+psycopg://", "postgresql://")
-            ) as conn:  # type: ignore[union-attr]
+            ) as conn:
                 conn.execute(
                     "UPDATE users SET role = 'MANAGER' WHERE id = %s", (int(payload["user"]["id"]),)
                 )

@@ -60,7 +60,7 @@ def settings(
     database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=database_url,
         redis_url=redis_url,
         data_dir=tmp_path_factory.mktemp("data"),
@@ -91,7 +91,7 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         return
     resources: Resources = request.getfixturevalue("resources")
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with resources.engine.begin() as conn:
+    async with resources.database.engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await resources.redis.flushdb()
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from decimal import Decimal as D
-from zoneinfo import ZoneInfo
 
 from repairbook.catalog import service as catalog
+from repairbook.catalog.entries import (
+    CarModelEntry,
+    ConsumableEntry,
+    EngineEntry,
+    LaborRateEntry,
+    OilEntry,
+    PartQuantity,
+    ReceptionistEntry,
+    RepairTypeEntry,
+)
 from repairbook.models.catalog import RepairKind
 from repairbook.resources import Resources
 
@@ -37,67 +45,56 @@ class Catalog:
 async def make_catalog(resources: Resources) -> Catalog:
     """Two models on one engine; TO-1 for each; one repair type for every model."""
     async with resources.sessions() as db, db.begin():
-        oil = await catalog.save_oil(
-            db, None, brand="Shell", viscosity="5w-30", price_per_litre=D("950.00")
-        )
+        oil = await catalog.save_oil(db, None, OilEntry("Shell", "5w-30", D("950.00")))
         engine = await catalog.save_engine(
-            db, None, code="g4fg", displacement_l=D("1.6"), oil_id=oil.id, oil_volume_l=D("3.3")
+            db, None, EngineEntry("g4fg", D("1.6"), oil.id, D("3.3"))
         )
         model = await catalog.save_car_model(
             db,
             None,
-            name="Kia Rio (IV)",
-            image_url="/static/cars/kia-rio-4.svg",
-            price_coefficient=D("1.1"),
-            engine_id=engine.id,
+            CarModelEntry("Kia Rio (IV)", "/static/cars/kia-rio-4.svg", D("1.1"), engine.id),
         )
         other = await catalog.save_car_model(
             db,
             None,
-            name="Lada Vesta (I)",
-            image_url="https://example.com/vesta.png",
-            price_coefficient=D("0.9"),
-            engine_id=engine.id,
+            CarModelEntry("Lada Vesta (I)", "https://example.com/vesta.png", D("0.9"), engine.id),
         )
-        rate = await catalog.save_labor_rate(db, None, name="ТО", price_per_hour=D("2500"))
+        rate = await catalog.save_labor_rate(db, None, LaborRateEntry("ТО", D("2500")))
         part = await catalog.save_consumable(
-            db, None, name="Фильтр масляный", price=D("520.00"), car_model_ids=[model.id]
+            db, None, ConsumableEntry("Фильтр масляный", D("520.00"), [model.id])
         )
         to1 = await catalog.save_repair_type(
             db,
             None,
-            name="ТО-1",
-            kind=RepairKind.MAINTENANCE,
-            labor_hours=D("1.5"),
-            labor_rate_id=rate.id,
-            includes_oil_change=True,
-            car_model_id=model.id,
-            parts=[catalog.PartQuantity(part.id, 1)],
+            RepairTypeEntry(
+                name="ТО-1",
+                kind=RepairKind.MAINTENANCE,
+                labor_hours=D("1.5"),
+                labor_rate_id=rate.id,
+                includes_oil_change=True,
+                car_model_id=model.id,
+                parts=[PartQuantity(part.id, 1)],
+            ),
         )
         other_to1 = await catalog.save_repair_type(
             db,
             None,
-            name="ТО-1",
-            kind=RepairKind.MAINTENANCE,
-            labor_hours=D("1.0"),
-            labor_rate_id=rate.id,
-            includes_oil_change=True,
-            car_model_id=other.id,
-            parts=[],
+            RepairTypeEntry(
+                name="ТО-1",
+                kind=RepairKind.MAINTENANCE,
+                labor_hours=D("1.0"),
+                labor_rate_id=rate.id,
+                includes_oil_change=True,
+                car_model_id=other.id,
+            ),
         )
         universal = await catalog.save_repair_type(
             db,
             None,
-            name="Установка сигнализации",
-            kind=RepairKind.OTHER,
-            labor_hours=D("3"),
-            labor_rate_id=rate.id,
-            includes_oil_change=False,
-            car_model_id=None,
-            parts=[],
+            RepairTypeEntry("Установка сигнализации", RepairKind.OTHER, D("3"), rate.id),
         )
         receptionists = [
-            await catalog.save_receptionist(db, None, last_name=last, first_name="Иван")
+            await catalog.save_receptionist(db, None, ReceptionistEntry(last, "Иван"))
             for last in ("Смирнов", "Кузнецов")
         ]
     return Catalog(
@@ -116,11 +113,3 @@ async def make_catalog(resources: Resources) -> Catalog:
 
 def vin(n: int) -> str:
     return f"XW8ZZZ61ZJG{n:06d}"
-
-
-def at(days: int, hhmm: str, zone: str = "Europe/Moscow") -> str:
-    """A shop-local time `days` from today, as an ISO string with offset."""
-    tz = ZoneInfo(zone)
-    day = datetime.now(tz).date() + timedelta(days=days)
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    return datetime.combine(day, time(hour, minute), tzinfo=tz).isoformat()

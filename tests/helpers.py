@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy import event, func, select, update
 
 from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
+from tests.factories import CAR, vin
 
 _numbers = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -23,6 +25,8 @@ mutation Register($input: RegisterInput!) {
   }
 }
 """
+
+ADD_CAR = "mutation ($i: CarInput!) { addCar(input: $i) { id } }"
 
 
 @dataclass
@@ -98,6 +102,27 @@ class Api:
             payload["refreshToken"],
         )
 
+    def now(self) -> datetime:
+        """The app's own clock: the one time source tests and the app share."""
+        return self.resources.clock.now()
+
+    def at(self, days: int, hhmm: str) -> str:
+        """A shop-local time `days` from the app's today, as an ISO string with offset."""
+        zone = self.resources.settings.zone
+        day = self.now().astimezone(zone).date() + timedelta(days=days)
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        return datetime.combine(day, time(hour, minute), tzinfo=zone).isoformat()
+
+    async def add_car(self, owner: Person, model_id: int, **overrides: Any) -> str:
+        """A car with a VIN no other test car has; returns its id."""
+        car = {**CAR, "vin": vin(next(_numbers)), "carModelId": str(model_id), **overrides}
+        added = await self.ok(ADD_CAR, {"i": car}, owner.token)
+        return str(added["addCar"]["id"])
+
+    async def client_with_car(self, model_id: int) -> tuple[Person, str]:
+        client = await self.person()
+        return client, await self.add_car(client, model_id)
+
     async def statements(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> int:
@@ -108,7 +133,7 @@ class Api:
             nonlocal count
             count += 1
 
-        engine = self.resources.engine.sync_engine
+        engine = self.resources.database.engine.sync_engine
         event.listen(engine, "before_cursor_execute", counter)
         try:
             await self.ok(query, variables, token)

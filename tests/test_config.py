@@ -13,7 +13,7 @@ ROOT = Path(__file__).parent.parent
 
 
 def test_production_refuses_the_default_secret() -> None:
-    settings = Settings(_env_file=None, env="production")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, env="production")
     assert settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(settings)
@@ -21,23 +21,23 @@ def test_production_refuses_the_default_secret() -> None:
 
 def test_production_refuses_a_short_secret() -> None:
     with pytest.raises(RuntimeError, match="32 characters"):
-        Settings(_env_file=None, env="production", secret_key="short").check_production_ready()  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production", secret_key="short").check_production_ready()
 
 
 def test_production_accepts_a_real_secret() -> None:
-    Settings(_env_file=None, env="production", secret_key="k" * 40).check_production_ready()  # type: ignore[call-arg]
+    Settings(_env_file=None, env="production", secret_key="k" * 40).check_production_ready()
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPAIRBOOK_TIMEZONE", "Asia/Yekaterinburg")
     monkeypatch.setenv("REPAIRBOOK_SMTP_PORT", "2525")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert (settings.timezone, settings.smtp_port) == ("Asia/Yekaterinburg", 2525)
 
 
 def test_unknown_time_zone_is_refused() -> None:
     with pytest.raises(ValidationError):
-        Settings(_env_file=None, timezone="Mars/Olympus")  # type: ignore[call-arg]
+        Settings(_env_file=None, timezone="Mars/Olympus")
 
 
 def test_compose_sets_only_variables_that_exist() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repairbook.schema.schema import sdl
+from repairbook.api import sdl
 
 
 def test_schema_graphql_is_current() -> None:

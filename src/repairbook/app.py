@@ -22,11 +22,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from repairbook.api import schema_for
 from repairbook.config import Settings
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
-from repairbook.schema.schema import schema_for
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -90,7 +90,7 @@ async def readyz(request: Request) -> Response:
     resources: Resources = request.app.state.resources
     checks: dict[str, str] = {}
     try:
-        async with resources.engine.connect() as conn:
+        async with resources.database.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as error:

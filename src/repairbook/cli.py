@@ -191,7 +191,7 @@ def export_schema(
     ] = False,
 ) -> None:
     """Write the GraphQL schema as SDL (`schema.graphql`)."""
-    from repairbook.schema.schema import sdl
+    from repairbook.api import sdl
 
     text = sdl()
     if check:
@@ -246,17 +246,17 @@ def _in_transaction(
     work: Callable[[AsyncSession, Settings], Awaitable[str]], settings: Settings | None = None
 ) -> None:
     """Run `work` in one unit of work against the configured (or embedded) database."""
-    from repairbook.db import create_engine, create_session_factory, unit_of_work
+    from repairbook.db import Database, unit_of_work
     from repairbook.errors import RepairbookError
 
     async def run(settings: Settings) -> str:
         assert settings.database_url
-        engine = create_engine(settings.database_url)
+        database = Database.connect(settings.database_url)
         try:
-            async with unit_of_work(create_session_factory(engine)) as db:
+            async with unit_of_work(database) as db:
                 return await work(db, settings)
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     with contextlib.ExitStack() as stack:
         if settings is None:

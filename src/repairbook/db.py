@@ -1,13 +1,18 @@
 """Engine, session factory and the unit of work.
 
 Only the outer layer (a resolver, a task, a CLI command) opens a unit of work and so
-decides when to commit; services and repositories at most `flush()`.
+decides when to commit; services and repositories at most `flush()`. Services record
+events on the session (`record`); the unit of work hands them to the consumers only after
+its transaction commits, and drops them when it rolls back.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -19,31 +24,85 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 SessionFactory = async_sessionmaker[AsyncSession]
+_EVENTS = "repairbook.events"
 
 
-def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
-    )
+class Event:
+    """Something that happened inside a transaction and matters outside it once committed.
+
+    Domain packages subclass it with frozen dataclasses of plain values.
+    """
 
 
-def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+Consumer = Callable[[Sequence[Event]], Awaitable[None]]
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: SessionFactory
+    # Called in order after every commit that recorded events.
+    after_commit: list[Consumer] = field(default_factory=list)
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Database:
+        engine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+        )
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False, autoflush=False))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def record(session: AsyncSession, event: Event) -> None:
+    """Note an event to be handed on if, and only if, this transaction commits."""
+    session.info.setdefault(_EVENTS, []).append(event)
 
 
 @asynccontextmanager
-async def unit_of_work(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A transaction that commits when the block ends normally and rolls back otherwise."""
-    async with sessions() as session, session.begin():
-        yield session
+async def unit_of_work(database: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction that commits when the block ends normally and rolls back otherwise;
+    the events recorded in it reach the consumers after the commit."""
+    async with database.sessions() as session:
+        async with session.begin():
+            yield session
+        events: list[Event] = session.info.pop(_EVENTS, [])
+    if events:
+        await deliver(events, database.after_commit)
+
+
+async def deliver(events: Sequence[Event], consumers: Sequence[Consumer]) -> None:
+    """Hand committed events on. A consumer that fails (Redis down) is logged, not raised:
+    the change is committed and the caller must hear so."""
+    for consume in consumers:
+        try:
+            await consume(events)
+        except Exception:
+            log.exception("after-commit consumer %s failed", getattr(consume, "__name__", consume))
 
 
 @asynccontextmanager
-async def read_only(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
+async def read_only(database: Database) -> AsyncIterator[AsyncSession]:
     """A session for reads; whatever it did is rolled back when it closes."""
-    async with sessions() as session:
+    async with database.sessions() as session:
         yield session
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list read in id order: its rows, and whether more follow."""
+
+    items: Sequence[T]
+    has_next: bool
+
+    @classmethod
+    def of(cls, rows: Sequence[T], limit: int) -> Page[T]:
+        """From `limit + 1` rows read: the extra row only says another page exists."""
+        return cls(rows[:limit], len(rows) > limit)
 
 
 def violated_constraint(error: IntegrityError) -> str | None:

@@ -17,6 +17,13 @@ def clean_text(value: str, field: str, max_length: int) -> str:
     return value
 
 
+def optional_text(value: str | None, field: str, max_length: int) -> str | None:
+    """Like `clean_text`, but missing or blank means none."""
+    if value is None or not value.strip():
+        return None
+    return clean_text(value, field, max_length)
+
+
 def positive_decimal(value: Decimal, field: str, *, places: int = 2, limit: int = 10**9) -> Decimal:
     """A positive number with at most `places` decimal places, below `limit`."""
     try:

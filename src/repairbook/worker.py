@@ -11,10 +11,9 @@ from arq.worker import Worker
 
 from repairbook.accounts import tasks as account_tasks
 from repairbook.config import Settings
-from repairbook.resources import Resources
+from repairbook.resources import QUEUE, Resources
 
 log = logging.getLogger(__name__)
-QUEUE = "repairbook:queue"
 
 
 async def _startup(ctx: dict[str, Any]) -> None:

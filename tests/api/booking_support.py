@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories import CAR, Catalog, vin
+from tests.factories import Catalog
 from tests.helpers import Api, Person
 
 BOOKING_FIELDS = "id startsAt endsAt status price priceLines { kind amount } receptionist { id } car { id } client { nick } repairType { name } cancelledAt cancelReason"
@@ -12,17 +12,12 @@ BOOK = f"mutation ($i: BookSlotInput!) {{ bookSlot(input: $i) {{ {BOOKING_FIELDS
 CANCEL = "mutation ($id: ID!, $r: String) { cancelBooking(id: $id, reason: $r) { id status cancelledAt cancelReason } }"
 MOVE = "mutation ($id: ID!, $r: ID!, $s: DateTime!) { rescheduleBooking(id: $id, receptionistId: $r, startsAt: $s) { id startsAt receptionist { id } } }"
 BOARD = "query ($d: Date!) { availability(date: $d) { date slotMinutes receptionists { id } slots { startsAt endsAt receptionist { id } state bookable booking { id client { nick } } } } }"
-ADD_CAR = "mutation ($i: CarInput!) { addCar(input: $i) { id } }"
-_serial = iter(range(1, 10**6))
 
 
 async def client_with_car(
     api: Api, catalog: Catalog, model_id: int | None = None
 ) -> tuple[Person, str]:
-    person = await api.person()
-    car = {**CAR, "vin": vin(next(_serial)), "carModelId": str(model_id or catalog.model_id)}
-    added = await api.ok(ADD_CAR, {"i": car}, person.token)
-    return person, added["addCar"]["id"]
+    return await api.client_with_car(model_id or catalog.model_id)
 
 
 def book_input(

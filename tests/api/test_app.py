@@ -10,8 +10,8 @@ import httpx
 import pytest
 import strawberry
 
+from repairbook.api import build_schema
 from repairbook.schema.errors import ErrorCodes
-from repairbook.schema.schema import build_schema
 from tests.helpers import Api
 
 

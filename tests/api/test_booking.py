@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import update
 
 from repairbook.catalog import service as catalog_service
+from repairbook.catalog.entries import LaborRateEntry, ReceptionistEntry
 from repairbook.models.accounts import Role
-from repairbook.models.booking import Booking
-from repairbook.models.cars import Quote
+from repairbook.models.booking import Booking, Quote
 from repairbook.models.catalog import Receptionist
 from tests.api.booking_support import (
     BOARD,
@@ -23,7 +23,7 @@ from tests.api.booking_support import (
     client_with_car,
     slot_of,
 )
-from tests.factories import Catalog, at, make_catalog
+from tests.factories import Catalog, make_catalog
 from tests.helpers import Api
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -42,7 +42,7 @@ async def test_client_books_a_free_slot_and_the_board_shows_it(api: Api, catalog
     client, car_id = await client_with_car(api, catalog)
     other, _ = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    starts = at(1, "10:00")
+    starts = api.at(1, "10:00")
     booked = (await api.ok(BOOK, book_input(catalog, car_id, starts), client.token))["bookSlot"]
     assert booked["status"] == "ACTIVE"
     assert datetime.fromisoformat(booked["endsAt"]) - datetime.fromisoformat(
@@ -71,15 +71,15 @@ async def test_client_books_a_free_slot_and_the_board_shows_it(api: Api, catalog
 
 
 async def test_board_shape(api: Api, catalog: Catalog) -> None:
-    board = (await api.ok(BOARD, {"d": day_of(at(2, "10:00"))}))["availability"]
+    board = (await api.ok(BOARD, {"d": day_of(api.at(2, "10:00"))}))["availability"]
     assert board["slotMinutes"] == 30
     assert len(board["receptionists"]) == 2
     assert len(board["slots"]) == 48
     assert {s["state"] for s in board["slots"]} == {"FREE"}
     first = datetime.fromisoformat(board["slots"][0]["startsAt"]).astimezone(MOSCOW)
     assert (first.hour, first.minute) == (8, 0)
-    past = (await api.ok(BOARD, {"d": day_of(at(-1, "10:00"))}))["availability"]
-    far = (await api.ok(BOARD, {"d": day_of(at(200, "10:00"))}))["availability"]
+    past = (await api.ok(BOARD, {"d": day_of(api.at(-1, "10:00"))}))["availability"]
+    far = (await api.ok(BOARD, {"d": day_of(api.at(200, "10:00"))}))["availability"]
     assert {s["state"] for s in past["slots"]} == {"PAST"}
     assert {s["state"] for s in far["slots"]} == {"CLOSED"}
     assert (await api.error('{ availability(date: "2027-02-30") { date } }'))[
@@ -91,7 +91,7 @@ async def test_no_car_no_booking(api: Api, catalog: Catalog) -> None:
     carless = await api.person()
     _, someone_elses_car = await client_with_car(api, catalog)
     error = await api.error(
-        BOOK, book_input(catalog, someone_elses_car, at(1, "10:00")), carless.token
+        BOOK, book_input(catalog, someone_elses_car, api.at(1, "10:00")), carless.token
     )
     assert error["code"] == "NO_CAR"
     assert await api.count(Booking) == 0
@@ -112,22 +112,22 @@ async def test_slots_that_cannot_be_booked(
     api: Api, catalog: Catalog, days: int, time: str, reason: str
 ) -> None:
     client, car_id = await client_with_car(api, catalog)
-    error = await api.error(BOOK, book_input(catalog, car_id, at(days, time)), client.token)
+    error = await api.error(BOOK, book_input(catalog, car_id, api.at(days, time)), client.token)
     assert (error["code"], error["field"]) == ("SLOT_UNAVAILABLE", "startsAt"), reason
     assert await api.count(Booking) == 0
 
 
 async def test_the_last_day_of_the_window_is_bookable(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
-    await api.ok(BOOK, book_input(catalog, car_id, at(60, "19:30")), client.token)
+    await api.ok(BOOK, book_input(catalog, car_id, api.at(60, "19:30")), client.token)
 
 
 async def test_seconds_or_a_missing_offset_are_refused(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
-    with_seconds = at(1, "10:00").replace(":00+", ":30+")
+    with_seconds = api.at(1, "10:00").replace(":00+", ":30+")
     error = await api.error(BOOK, book_input(catalog, car_id, with_seconds), client.token)
     assert error["code"] == "SLOT_UNAVAILABLE"
-    naive = at(1, "10:00")[:19]
+    naive = api.at(1, "10:00")[:19]
     error = await api.error(BOOK, book_input(catalog, car_id, naive), client.token)
     assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "startsAt")
     error = await api.error(BOOK, book_input(catalog, car_id, "tomorrow at ten"), client.token)
@@ -139,20 +139,20 @@ async def test_closed_day_and_inactive_receptionist(api: Api, catalog: Catalog) 
     client, car_id = await client_with_car(api, catalog)
     async with api.resources.sessions() as db, db.begin():
         await catalog_service.set_closed_day(
-            db, date.fromisoformat(day_of(at(3, "10:00"))), closed=True, note="Субботник"
+            db, date.fromisoformat(day_of(api.at(3, "10:00"))), closed=True, note="Субботник"
         )
         await db.execute(
             update(Receptionist)
             .where(Receptionist.id == catalog.receptionist_ids[1])
             .values(active=False)
         )
-    closed = await api.error(BOOK, book_input(catalog, car_id, at(3, "10:00")), client.token)
+    closed = await api.error(BOOK, book_input(catalog, car_id, api.at(3, "10:00")), client.token)
     inactive = await api.error(
-        BOOK, book_input(catalog, car_id, at(4, "10:00"), receptionist=1), client.token
+        BOOK, book_input(catalog, car_id, api.at(4, "10:00"), receptionist=1), client.token
     )
     assert (closed["code"], closed["field"]) == ("SLOT_UNAVAILABLE", "startsAt")
     assert (inactive["code"], inactive["field"]) == ("SLOT_UNAVAILABLE", "receptionistId")
-    board = (await api.ok(BOARD, {"d": day_of(at(3, "10:00"))}))["availability"]
+    board = (await api.ok(BOARD, {"d": day_of(api.at(3, "10:00"))}))["availability"]
     assert {s["state"] for s in board["slots"]} == {"CLOSED"}
     assert len(board["receptionists"]) == 1  # inactive receptionists are off the board
 
@@ -160,7 +160,7 @@ async def test_closed_day_and_inactive_receptionist(api: Api, catalog: Catalog) 
 async def test_unknown_ids_and_someone_elses_car(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     _, other_car = await client_with_car(api, catalog)
-    starts = at(1, "10:00")
+    starts = api.at(1, "10:00")
     cases = {
         "carId": book_input(catalog, other_car, starts),
         "receptionistId": {
@@ -182,13 +182,13 @@ async def test_repair_type_of_another_model(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     error = await api.error(
         BOOK,
-        book_input(catalog, car_id, at(1, "10:00"), repair_type_id=catalog.other_model_to1_id),
+        book_input(catalog, car_id, api.at(1, "10:00"), repair_type_id=catalog.other_model_to1_id),
         client.token,
     )
     assert error["code"] == "REPAIR_TYPE_NOT_APPLICABLE"
     await api.ok(
         BOOK,
-        book_input(catalog, car_id, at(1, "10:00"), repair_type_id=catalog.universal_id),
+        book_input(catalog, car_id, api.at(1, "10:00"), repair_type_id=catalog.universal_id),
         client.token,
     )
 
@@ -196,16 +196,16 @@ async def test_repair_type_of_another_model(api: Api, catalog: Catalog) -> None:
 async def test_slot_taken_and_one_booking_per_day(api: Api, catalog: Catalog) -> None:
     first, first_car = await client_with_car(api, catalog)
     second, second_car = await client_with_car(api, catalog)
-    await api.ok(BOOK, book_input(catalog, first_car, at(1, "10:00")), first.token)
-    taken = await api.error(BOOK, book_input(catalog, second_car, at(1, "10:00")), second.token)
+    await api.ok(BOOK, book_input(catalog, first_car, api.at(1, "10:00")), first.token)
+    taken = await api.error(BOOK, book_input(catalog, second_car, api.at(1, "10:00")), second.token)
     same_day = await api.error(
-        BOOK, book_input(catalog, first_car, at(1, "15:00"), receptionist=1), first.token
+        BOOK, book_input(catalog, first_car, api.at(1, "15:00"), receptionist=1), first.token
     )
     assert (taken["code"], same_day["code"]) == ("SLOT_TAKEN", "ONE_BOOKING_PER_DAY")
     await api.ok(
-        BOOK, book_input(catalog, second_car, at(1, "10:00"), receptionist=1), second.token
+        BOOK, book_input(catalog, second_car, api.at(1, "10:00"), receptionist=1), second.token
     )
-    await api.ok(BOOK, book_input(catalog, first_car, at(2, "10:00")), first.token)
+    await api.ok(BOOK, book_input(catalog, first_car, api.at(2, "10:00")), first.token)
     assert await api.count(Booking) == 3
 
 
@@ -220,17 +220,17 @@ async def test_a_quote_keeps_its_price_when_the_catalog_changes(api: Api, catalo
     )["requestQuote"]
     async with api.resources.sessions() as db, db.begin():
         await catalog_service.save_labor_rate(
-            db, catalog.rate_id, name="ТО", price_per_hour=Decimal("3000")
+            db, catalog.rate_id, LaborRateEntry("ТО", Decimal("3000"))
         )
     with_quote = (
         await api.ok(
-            BOOK, book_input(catalog, car_id, at(1, "10:00"), quoteId=quote["id"]), client.token
+            BOOK, book_input(catalog, car_id, api.at(1, "10:00"), quoteId=quote["id"]), client.token
         )
     )["bookSlot"]
     assert with_quote["price"] == quote["total"] == "7780.00"
     second, second_car = await client_with_car(api, catalog)
     priced_now = (
-        await api.ok(BOOK, book_input(catalog, second_car, at(1, "11:00")), second.token)
+        await api.ok(BOOK, book_input(catalog, second_car, api.at(1, "11:00")), second.token)
     )["bookSlot"]
     assert priced_now["price"] == "8605.00"  # 1.5 × 3000 × 1.1 + 520 + 3135
 
@@ -246,17 +246,17 @@ async def test_expired_or_foreign_quotes_are_refused(api: Api, catalog: Catalog)
         "requestQuote"
     ]["id"]
     not_mine = await api.error(
-        BOOK, book_input(catalog, car_id, at(1, "10:00"), quoteId=foreign), client.token
+        BOOK, book_input(catalog, car_id, api.at(1, "10:00"), quoteId=foreign), client.token
     )
     assert (not_mine["code"], not_mine["field"]) == ("NOT_FOUND", "quoteId")
     bad = await api.error(
-        BOOK, book_input(catalog, car_id, at(1, "10:00"), quoteId="nope"), client.token
+        BOOK, book_input(catalog, car_id, api.at(1, "10:00"), quoteId="nope"), client.token
     )
     assert (bad["code"], bad["field"]) == ("BAD_USER_INPUT", "quoteId")
     async with api.resources.sessions() as db, db.begin():
         await db.execute(update(Quote).values(valid_until=datetime.now(UTC) - timedelta(minutes=1)))
     expired = await api.error(
-        BOOK, book_input(catalog, car_id, at(1, "10:00"), quoteId=mine), client.token
+        BOOK, book_input(catalog, car_id, api.at(1, "10:00"), quoteId=mine), client.token
     )
     assert (expired["code"], expired["field"]) == ("QUOTE_EXPIRED", "quoteId")
     assert await api.count(Booking) == 0
@@ -265,13 +265,15 @@ async def test_expired_or_foreign_quotes_are_refused(api: Api, catalog: Catalog)
 async def test_idempotency_key_returns_the_first_booking(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     other, other_car = await client_with_car(api, catalog)
-    variables = book_input(catalog, car_id, at(1, "10:00"), idempotencyKey="retry-1")
+    variables = book_input(catalog, car_id, api.at(1, "10:00"), idempotencyKey="retry-1")
     first = (await api.ok(BOOK, variables, client.token))["bookSlot"]
     again = (await api.ok(BOOK, variables, client.token))["bookSlot"]
     assert again["id"] == first["id"]
     # The key belongs to its user: another client's identical key is a new request.
     theirs = await api.error(
-        BOOK, book_input(catalog, other_car, at(1, "10:00"), idempotencyKey="retry-1"), other.token
+        BOOK,
+        book_input(catalog, other_car, api.at(1, "10:00"), idempotencyKey="retry-1"),
+        other.token,
     )
     assert theirs["code"] == "SLOT_TAKEN"
     assert await api.count(Booking) == 1
@@ -282,12 +284,12 @@ async def test_manager_books_for_a_client_and_the_clients_rules_hold(
 ) -> None:
     client, car_id = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    booked = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), manager.token))[
+    booked = (await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), manager.token))[
         "bookSlot"
     ]
     assert booked["client"] == {"nick": client.nick}
     second = await api.error(
-        BOOK, book_input(catalog, car_id, at(1, "12:00"), receptionist=1), manager.token
+        BOOK, book_input(catalog, car_id, api.at(1, "12:00"), receptionist=1), manager.token
     )
     assert second["code"] == "ONE_BOOKING_PER_DAY"
     mine = (await api.ok("{ myBookings { id } }", token=client.token))["myBookings"]
@@ -297,7 +299,7 @@ async def test_manager_books_for_a_client_and_the_clients_rules_hold(
 async def test_cancel_own_booking_frees_the_slot_as_cancelled(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     other, other_car = await client_with_car(api, catalog)
-    starts = at(1, "10:00")
+    starts = api.at(1, "10:00")
     booking_id = (await api.ok(BOOK, book_input(catalog, car_id, starts), client.token))[
         "bookSlot"
     ]["id"]
@@ -315,7 +317,7 @@ async def test_cancel_own_booking_frees_the_slot_as_cancelled(api: Api, catalog:
     assert (slot["state"], slot["bookable"]) == ("CANCELLED", True)
     await api.ok(BOOK, book_input(catalog, other_car, starts), other.token)
     # and the client may book again the same day: the cancelled booking no longer counts
-    await api.ok(BOOK, book_input(catalog, car_id, at(1, "11:00")), client.token)
+    await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "11:00")), client.token)
     history = (await api.ok("{ myBookings(includePast: true) { status } }", token=client.token))[
         "myBookings"
     ]
@@ -325,9 +327,9 @@ async def test_cancel_own_booking_frees_the_slot_as_cancelled(api: Api, catalog:
 async def test_manager_cancels_any_booking_with_a_reason(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    booking_id = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), client.token))[
-        "bookSlot"
-    ]["id"]
+    booking_id = (
+        await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), client.token)
+    )["bookSlot"]["id"]
     cancelled = (
         await api.ok(CANCEL, {"id": booking_id, "r": "  Мастер   заболел "}, manager.token)
     )["cancelBooking"]
@@ -345,9 +347,9 @@ async def test_manager_cancels_any_booking_with_a_reason(api: Api, catalog: Cata
 async def test_a_started_booking_cannot_be_cancelled_or_moved(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    booking_id = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), client.token))[
-        "bookSlot"
-    ]["id"]
+    booking_id = (
+        await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), client.token)
+    )["bookSlot"]["id"]
     async with api.resources.sessions() as db, db.begin():
         past = datetime.now(UTC) - timedelta(hours=1)
         await db.execute(
@@ -358,7 +360,7 @@ async def test_a_started_booking_cannot_be_cancelled_or_moved(api: Api, catalog:
         assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "id")
     moved = await api.error(
         MOVE,
-        {"id": booking_id, "r": str(catalog.receptionist_ids[0]), "s": at(2, "10:00")},
+        {"id": booking_id, "r": str(catalog.receptionist_ids[0]), "s": api.at(2, "10:00")},
         client.token,
     )
     assert moved["code"] == "BAD_USER_INPUT"
@@ -366,7 +368,7 @@ async def test_a_started_booking_cannot_be_cancelled_or_moved(api: Api, catalog:
 
 async def test_reschedule_moves_and_frees_the_old_slot(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
-    old, new = at(1, "10:00"), at(2, "12:30")
+    old, new = api.at(1, "10:00"), api.at(2, "12:30")
     booking_id = (await api.ok(BOOK, book_input(catalog, car_id, old), client.token))["bookSlot"][
         "id"
     ]
@@ -387,52 +389,52 @@ async def test_reschedule_moves_and_frees_the_old_slot(api: Api, catalog: Catalo
 async def test_reschedule_into_a_taken_slot_changes_nothing(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     other, other_car = await client_with_car(api, catalog)
-    mine = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), client.token))[
+    mine = (await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), client.token))[
         "bookSlot"
     ]["id"]
-    await api.ok(BOOK, book_input(catalog, other_car, at(1, "11:00")), other.token)
+    await api.ok(BOOK, book_input(catalog, other_car, api.at(1, "11:00")), other.token)
     rid = str(catalog.receptionist_ids[0])
-    taken = await api.error(MOVE, {"id": mine, "r": rid, "s": at(1, "11:00")}, client.token)
+    taken = await api.error(MOVE, {"id": mine, "r": rid, "s": api.at(1, "11:00")}, client.token)
     assert taken["code"] == "SLOT_TAKEN"
-    off_grid = await api.error(MOVE, {"id": mine, "r": rid, "s": at(1, "11:10")}, client.token)
+    off_grid = await api.error(MOVE, {"id": mine, "r": rid, "s": api.at(1, "11:10")}, client.token)
     assert off_grid["code"] == "SLOT_UNAVAILABLE"
-    stranger = await api.error(MOVE, {"id": mine, "r": rid, "s": at(1, "12:00")}, other.token)
+    stranger = await api.error(MOVE, {"id": mine, "r": rid, "s": api.at(1, "12:00")}, other.token)
     assert stranger["code"] == "NOT_FOUND"
     seen = (
         await api.ok(
             "query ($id: ID!) { booking(id: $id) { startsAt status } }", {"id": mine}, client.token
         )
     )["booking"]
-    assert datetime.fromisoformat(seen["startsAt"]) == datetime.fromisoformat(at(1, "10:00"))
+    assert datetime.fromisoformat(seen["startsAt"]) == datetime.fromisoformat(api.at(1, "10:00"))
     assert seen["status"] == "ACTIVE"
 
 
 async def test_reschedule_to_a_day_with_another_booking(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    first = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), client.token))[
+    first = (await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), client.token))[
         "bookSlot"
     ]["id"]
-    await api.ok(BOOK, book_input(catalog, car_id, at(2, "10:00")), client.token)
+    await api.ok(BOOK, book_input(catalog, car_id, api.at(2, "10:00")), client.token)
     error = await api.error(
         MOVE,
-        {"id": first, "r": str(catalog.receptionist_ids[1]), "s": at(2, "15:00")},
+        {"id": first, "r": str(catalog.receptionist_ids[1]), "s": api.at(2, "15:00")},
         manager.token,
     )
     assert error["code"] == "ONE_BOOKING_PER_DAY"
     # moving within its own day is fine
     await api.ok(
         MOVE,
-        {"id": first, "r": str(catalog.receptionist_ids[1]), "s": at(1, "15:00")},
+        {"id": first, "r": str(catalog.receptionist_ids[1]), "s": api.at(1, "15:00")},
         client.token,
     )
 
 
 async def test_a_car_with_an_upcoming_booking_cannot_be_removed(api: Api, catalog: Catalog) -> None:
     client, car_id = await client_with_car(api, catalog)
-    booking_id = (await api.ok(BOOK, book_input(catalog, car_id, at(1, "10:00")), client.token))[
-        "bookSlot"
-    ]["id"]
+    booking_id = (
+        await api.ok(BOOK, book_input(catalog, car_id, api.at(1, "10:00")), client.token)
+    )["bookSlot"]["id"]
     remove = "mutation ($id: ID!) { removeCar(id: $id) { id } }"
     error = await api.error(remove, {"id": car_id}, client.token)
     assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "id")
@@ -453,16 +455,16 @@ async def test_booking_lookups_and_visibility(api: Api, catalog: Catalog) -> Non
     client, car_id = await client_with_car(api, catalog)
     other, _ = await client_with_car(api, catalog)
     manager = await api.person(Role.MANAGER)
-    booking_id = (await api.ok(BOOK, book_input(catalog, car_id, at(3, "10:00")), client.token))[
-        "bookSlot"
-    ]["id"]
+    booking_id = (
+        await api.ok(BOOK, book_input(catalog, car_id, api.at(3, "10:00")), client.token)
+    )["bookSlot"]["id"]
     one = "query ($id: ID!) { booking(id: $id) { id car { id } } }"
     assert (await api.ok(one, {"id": booking_id}, client.token))["booking"]["car"]["id"] == car_id
     assert (await api.error(one, {"id": booking_id}, other.token))["code"] == "NOT_FOUND"
     assert (await api.ok(one, {"id": booking_id}, manager.token))["booking"]["id"] == booking_id
     assert (await api.ok("{ myBookings { id } }", token=other.token))["myBookings"] == []
     listing = "query ($f: Date!, $t: Date!, $r: ID) { bookings(from: $f, to: $t, receptionistId: $r) { id client { nick } car { vin } repairType { name } } }"
-    span = {"f": day_of(at(0, "10:00")), "t": day_of(at(7, "10:00"))}
+    span = {"f": day_of(api.at(0, "10:00")), "t": day_of(api.at(7, "10:00"))}
     staff = (await api.ok(listing, span, manager.token))["bookings"]
     assert [(b["id"], b["client"]["nick"]) for b in staff] == [(booking_id, client.nick)]
     other_receptionist = (
@@ -484,24 +486,24 @@ async def test_booking_lookups_and_visibility(api: Api, catalog: Catalog) -> Non
 
 async def test_the_board_costs_a_constant_number_of_statements(api: Api, catalog: Catalog) -> None:
     manager = await api.person(Role.MANAGER)
-    day = day_of(at(5, "10:00"))
+    day = day_of(api.at(5, "10:00"))
     query = "query ($d: Date!) { availability(date: $d) { slots { state receptionist { fullName } booking { id client { nick } car { vin model { name } } repairType { name } receptionist { id } } } } }"
 
     async def statements() -> int:
         return await api.statements(query, {"d": day}, manager.token)
 
     client, car_id = await client_with_car(api, catalog)
-    await api.ok(BOOK, book_input(catalog, car_id, at(5, "08:00")), client.token)
+    await api.ok(BOOK, book_input(catalog, car_id, api.at(5, "08:00")), client.token)
     few = await statements()
     async with api.resources.sessions() as db, db.begin():
         for n in range(4):
             await catalog_service.save_receptionist(
-                db, None, last_name=f"Новиков{n}", first_name="Пётр"
+                db, None, ReceptionistEntry(f"Новиков{n}", "Пётр")
             )
     receptionists = [r["id"] for r in (await api.ok("{ receptionists { id } }"))["receptionists"]]
     for n in range(12):
         person, car = await client_with_car(api, catalog)
-        variables = book_input(catalog, car, at(5, f"{9 + n // 2}:{'30' if n % 2 else '00'}"))
+        variables = book_input(catalog, car, api.at(5, f"{9 + n // 2}:{'30' if n % 2 else '00'}"))
         variables["i"]["receptionistId"] = receptionists[n % len(receptionists)]
         booked = (await api.ok(BOOK, variables, person.token))["bookSlot"]["id"]
         if n % 3 == 0:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from repairbook.models.booking import Booking, BookingStatus
 from tests.api.booking_support import BOOK, MOVE, book_input, client_with_car
-from tests.factories import at, make_catalog
+from tests.factories import make_catalog
 from tests.helpers import Api
 
 
@@ -26,17 +27,16 @@ async def _active_at(api: Api, receptionist_id: int) -> int:
         return int(await db.scalar(query) or 0)
 
 
-def _codes(bodies: list[dict[str, object]]) -> Counter[str]:
+def _codes(bodies: list[dict[str, Any]]) -> Counter[str]:
     return Counter(
-        "OK" if "errors" not in body else body["errors"][0]["extensions"]["code"]  # type: ignore[index]
-        for body in bodies
+        "OK" if "errors" not in body else body["errors"][0]["extensions"]["code"] for body in bodies
     )
 
 
 async def test_fifty_clients_racing_for_one_slot(api: Api) -> None:
     catalog = await make_catalog(api.resources)
     clients = [await client_with_car(api, catalog) for _ in range(50)]
-    starts = at(2, "10:00")
+    starts = api.at(2, "10:00")
     bodies = await asyncio.gather(
         *(api.post(BOOK, book_input(catalog, car, starts), person.token) for person, car in clients)
     )
@@ -47,7 +47,7 @@ async def test_fifty_clients_racing_for_one_slot(api: Api) -> None:
 async def test_one_client_racing_for_ten_slots_of_one_day(api: Api) -> None:
     catalog = await make_catalog(api.resources)
     person, car = await client_with_car(api, catalog)
-    slots = [at(3, f"{hour}:00") for hour in range(9, 19)]
+    slots = [api.at(3, f"{hour}:00") for hour in range(9, 19)]
     bodies = await asyncio.gather(
         *(api.post(BOOK, book_input(catalog, car, starts), person.token) for starts in slots)
     )
@@ -62,9 +62,9 @@ async def test_reschedule_racing_a_new_booking_for_the_same_slot(api: Api) -> No
         mover, mover_car = await client_with_car(api, catalog)
         booker, booker_car = await client_with_car(api, catalog)
         booked = await api.ok(
-            BOOK, book_input(catalog, mover_car, at(4 + round_, "09:00")), mover.token
+            BOOK, book_input(catalog, mover_car, api.at(4 + round_, "09:00")), mover.token
         )
-        target = at(4 + round_, "16:00")
+        target = api.at(4 + round_, "16:00")
         move, new = await asyncio.gather(
             api.post(
                 MOVE,
@@ -95,8 +95,8 @@ async def test_reschedule_racing_a_new_booking_for_the_same_slot(api: Api) -> No
 async def test_concurrent_retries_with_one_idempotency_key_get_one_booking(api: Api) -> None:
     catalog = await make_catalog(api.resources)
     person, car = await client_with_car(api, catalog)
-    variables = book_input(catalog, car, at(2, "12:00"), idempotencyKey="double-click")
+    variables = book_input(catalog, car, api.at(2, "12:00"), idempotencyKey="double-click")
     bodies = await asyncio.gather(*(api.post(BOOK, variables, person.token) for _ in range(8)))
     assert _codes(bodies) == Counter({"OK": 8})
-    assert len({body["data"]["bookSlot"]["id"] for body in bodies}) == 1  # type: ignore[index]
+    assert len({body["data"]["bookSlot"]["id"] for body in bodies}) == 1
     assert await _active_at(api, catalog.receptionist_ids[0]) == 1

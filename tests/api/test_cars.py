@@ -98,7 +98,9 @@ async def test_vin_is_unique_but_a_removed_car_can_come_back(api: Api) -> None:
     catalog = await make_catalog(api.resources)
     first, second = await api.person(), await api.person()
     added = (await api.ok(ADD, {"i": car(catalog.model_id)}, first.token))["addCar"]
-    taken = await api.error(ADD, {"i": car(catalog.model_id, vin=CAR["vin"].lower())}, second.token)
+    taken = await api.error(
+        ADD, {"i": car(catalog.model_id, vin=str(CAR["vin"]).lower())}, second.token
+    )
     assert (taken["code"], taken["field"]) == ("BAD_USER_INPUT", "vin")
     await api.ok(REMOVE, {"id": added["id"]}, first.token)
     assert (await api.ok(MY_CARS, token=first.token))["me"]["cars"] == []

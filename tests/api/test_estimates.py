@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -13,27 +12,21 @@ from sqlalchemy import update
 from repairbook.booking import estimates
 from repairbook.cars import repository as cars_repository
 from repairbook.catalog import service as catalog_service
+from repairbook.catalog.entries import PartQuantity, RepairTypeEntry
 from repairbook.errors import QuoteExpired
 from repairbook.models.accounts import Role
-from repairbook.models.cars import Quote
+from repairbook.models.booking import Quote
 from repairbook.models.catalog import RepairKind, RepairType
-from tests.factories import CAR, make_catalog
+from tests.factories import make_catalog
 from tests.helpers import Api
 
-ADD = "mutation ($i: CarInput!) { addCar(input: $i) { id } }"
 OPTIONS = "query ($c: ID!) { repairOptions(carId: $c) { repairType { id name } estimate { total lines { kind description quantity unitPrice amount } } } }"
 QUOTE = "mutation ($c: ID!, $r: ID!) { requestQuote(carId: $c, repairTypeId: $r) { id total validUntil lines { kind amount } } }"
 
 
-async def _client_with_car(api: Api, model_id: int) -> tuple[Any, str]:
-    client = await api.person()
-    added = await api.ok(ADD, {"i": {**CAR, "carModelId": str(model_id)}}, client.token)
-    return client, added["addCar"]["id"]
-
-
 async def test_options_list_model_and_universal_types_with_prices(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
     options = (await api.ok(OPTIONS, {"c": car_id}, client.token))["repairOptions"]
     assert [o["repairType"]["name"] for o in options] == ["ТО-1", "Установка сигнализации"]
     to1 = options[0]["estimate"]
@@ -67,7 +60,7 @@ async def test_options_list_model_and_universal_types_with_prices(api: Api) -> N
 
 async def test_options_cost_a_constant_number_of_statements(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
 
     async def statements() -> int:
         return await api.statements(OPTIONS, {"c": car_id}, client.token)
@@ -78,13 +71,15 @@ async def test_options_cost_a_constant_number_of_statements(api: Api) -> None:
             await catalog_service.save_repair_type(
                 db,
                 None,
-                name=f"Ремонт {n}",
-                kind=RepairKind.OTHER,
-                labor_hours=Decimal(1),
-                labor_rate_id=catalog.rate_id,
-                includes_oil_change=n % 2 == 0,
-                car_model_id=catalog.model_id if n % 3 else None,
-                parts=[catalog_service.PartQuantity(catalog.filter_id, n % 4 + 1)],
+                RepairTypeEntry(
+                    name=f"Ремонт {n}",
+                    kind=RepairKind.OTHER,
+                    labor_hours=Decimal(1),
+                    labor_rate_id=catalog.rate_id,
+                    includes_oil_change=n % 2 == 0,
+                    car_model_id=catalog.model_id if n % 3 else None,
+                    parts=[PartQuantity(catalog.filter_id, n % 4 + 1)],
+                ),
             )
     many = await statements()
     assert many == few
@@ -93,7 +88,7 @@ async def test_options_cost_a_constant_number_of_statements(api: Api) -> None:
 
 async def test_options_for_someone_elses_car_are_not_found(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    _, car_id = await _client_with_car(api, catalog.model_id)
+    _, car_id = await api.client_with_car(catalog.model_id)
     stranger = await api.person()
     manager = await api.person(Role.MANAGER)
     error = await api.error(OPTIONS, {"c": car_id}, stranger.token)
@@ -103,7 +98,7 @@ async def test_options_for_someone_elses_car_are_not_found(api: Api) -> None:
 
 async def test_inactive_repair_types_are_not_offered(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
     async with api.resources.sessions() as db, db.begin():
         await db.execute(
             update(RepairType).where(RepairType.id == catalog.universal_id).values(active=False)
@@ -116,7 +111,7 @@ async def test_inactive_repair_types_are_not_offered(api: Api) -> None:
 
 async def test_quote_holds_the_estimate_for_a_day(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
     before = datetime.now(UTC)
     quote = (await api.ok(QUOTE, {"c": car_id, "r": str(catalog.to1_id)}, client.token))[
         "requestQuote"
@@ -129,7 +124,7 @@ async def test_quote_holds_the_estimate_for_a_day(api: Api) -> None:
 
 async def test_quote_for_another_models_repair_type_is_refused(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
     error = await api.error(
         QUOTE, {"c": car_id, "r": str(catalog.other_model_to1_id)}, client.token
     )
@@ -141,7 +136,7 @@ async def test_quote_for_another_models_repair_type_is_refused(api: Api) -> None
 
 async def test_expired_quote_is_refused(api: Api) -> None:
     catalog = await make_catalog(api.resources)
-    client, car_id = await _client_with_car(api, catalog.model_id)
+    client, car_id = await api.client_with_car(catalog.model_id)
     quote_id = (await api.ok(QUOTE, {"c": car_id, "r": str(catalog.to1_id)}, client.token))[
         "requestQuote"
     ]["id"]
@@ -149,8 +144,9 @@ async def test_expired_quote_is_refused(api: Api) -> None:
         car = await cars_repository.get(db, int(car_id))
         assert car is not None
         repair = await estimates.applicable_repair(db, car, catalog.to1_id)
-        live = await estimates.valid_quote(db, uuid.UUID(quote_id), car, repair)
+        now = api.now()
+        live = await estimates.valid_quote(db, uuid.UUID(quote_id), car, repair, now=now)
         assert live.total == Decimal("7780.00")
-        await db.execute(update(Quote).values(valid_until=datetime.now(UTC) - timedelta(seconds=1)))
+        await db.execute(update(Quote).values(valid_until=now - timedelta(seconds=1)))
         with pytest.raises(QuoteExpired):
-            await estimates.valid_quote(db, live.id, car, repair)
+            await estimates.valid_quote(db, live.id, car, repair, now=now)

@@ -12,9 +12,9 @@ import uvicorn
 import websockets
 from starlette.applications import Starlette
 
+from repairbook.api import build_schema
 from repairbook.config import Settings
 from repairbook.embedded import free_port
-from repairbook.schema.schema import build_schema
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The slot grid and board states, including a day on which clocks change."""
+"""The slot grid and a day's slot states, including a day on which clocks change."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from repairbook.booking.availability import Calendar, SlotState, Taken, board
+from repairbook.booking.availability import Calendar, SlotBooking, SlotState, slots_of_day
 
 MOSCOW = Calendar(ZoneInfo("Europe/Moscow"), time(8), time(20), timedelta(minutes=30), 60)
 BERLIN = Calendar(ZoneInfo("Europe/Berlin"), time(8), time(20), timedelta(minutes=30), 60)
@@ -49,20 +49,24 @@ def test_on_grid() -> None:
 def test_states_and_bookable() -> None:
     grid = MOSCOW.grid(DAY)
     at = {t.astimezone(MOSCOW.zone).strftime("%H:%M"): t for t in grid}
-    slots = board(
+    slots = slots_of_day(
         MOSCOW,
         DAY,
         now=NOON,
         receptionist_ids=[1, 2],
         closed=False,
         bookings=[
-            Taken(10, 1, at["09:00"], active=True),  # past and booked: PAST
-            Taken(11, 1, at["14:00"], active=True),
-            Taken(12, 1, at["15:00"], active=False),
-            Taken(14, 1, at["15:00"], active=False),  # cancelled twice: the latest shows
-            Taken(13, 2, at["14:00"], active=False),
-            Taken(15, 2, at["16:00"], active=False),
-            Taken(16, 2, at["16:00"], active=True),  # rebooked after a cancellation
+            SlotBooking(10, 1, at["09:00"], active=True, client_id=7),  # past and booked: PAST
+            SlotBooking(11, 1, at["14:00"], active=True, client_id=7),
+            SlotBooking(12, 1, at["15:00"], active=False, client_id=7),
+            SlotBooking(
+                14, 1, at["15:00"], active=False, client_id=7
+            ),  # cancelled twice: the latest shows
+            SlotBooking(13, 2, at["14:00"], active=False, client_id=7),
+            SlotBooking(15, 2, at["16:00"], active=False, client_id=7),
+            SlotBooking(
+                16, 2, at["16:00"], active=True, client_id=7
+            ),  # rebooked after a cancellation
         ],
     )
     state = {
@@ -83,24 +87,24 @@ def test_states_and_bookable() -> None:
 
 def test_closed_days_and_days_beyond_the_window_are_closed_but_bookings_still_show() -> None:
     booked = MOSCOW.grid(DAY)[10]
-    closed = board(
+    closed = slots_of_day(
         MOSCOW,
         DAY,
         now=NOON - timedelta(days=1),
         receptionist_ids=[1],
         closed=True,
-        bookings=[Taken(1, 1, booked, active=True)],
+        bookings=[SlotBooking(1, 1, booked, active=True, client_id=7)],
     )
     assert {s.state for s in closed} == {SlotState.CLOSED, SlotState.BOOKED}
-    far = board(
+    far = slots_of_day(
         MOSCOW, DAY + timedelta(days=61), now=NOON, receptionist_ids=[1], closed=False, bookings=[]
     )
-    edge = board(
+    edge = slots_of_day(
         MOSCOW, DAY + timedelta(days=60), now=NOON, receptionist_ids=[1], closed=False, bookings=[]
     )
     assert {s.state for s in far} == {SlotState.CLOSED}
     assert {s.state for s in edge} == {SlotState.FREE}
-    past = board(
+    past = slots_of_day(
         MOSCOW, DAY - timedelta(days=1), now=NOON, receptionist_ids=[1], closed=True, bookings=[]
     )
     assert {s.state for s in past} == {SlotState.PAST}

@@ -11,6 +11,8 @@ from functools import cache
 
 from passlib.context import CryptContext
 
+from repairbook.config import Settings
+
 
 @cache
 def _context(memory_kib: int, rounds: int) -> CryptContext:
@@ -20,6 +22,16 @@ def _context(memory_kib: int, rounds: int) -> CryptContext:
         argon2__memory_cost=memory_kib,
         argon2__rounds=rounds,
     )
+
+
+def hasher_for(settings: Settings) -> PasswordHasher:
+    """One hasher per cost setting for the whole process (making one hashes a decoy)."""
+    return _hasher(settings.argon2_memory_kib, settings.argon2_rounds)
+
+
+@cache
+def _hasher(memory_kib: int, rounds: int) -> PasswordHasher:
+    return PasswordHasher(memory_kib, rounds)
 
 
 class PasswordHasher:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from repairbook.config import Settings
 from repairbook.errors import RateLimited
 
 
@@ -14,6 +15,15 @@ class LoginThrottle:
         self._redis = redis
         self._limits = {"account": per_account, "address": per_address}
         self._window = window_seconds
+
+    @classmethod
+    def for_settings(cls, redis: Redis, settings: Settings) -> LoginThrottle:
+        return cls(
+            redis,
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+            window_seconds=settings.login_failure_window_seconds,
+        )
 
     @staticmethod
     def _keys(account: str, address: str) -> dict[str, str]:

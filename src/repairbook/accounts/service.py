@@ -13,9 +13,8 @@ from repairbook.accounts import validation as v
 from repairbook.accounts.passwords import PasswordHasher
 from repairbook.accounts.ratelimit import LoginThrottle
 from repairbook.cars.validation import plate_fragment
-from repairbook.clock import utcnow
 from repairbook.config import Settings
-from repairbook.db import flush
+from repairbook.db import Page, flush
 from repairbook.errors import InvalidInput, NotFound, Unauthenticated
 from repairbook.models.accounts import Role, User
 
@@ -59,10 +58,15 @@ class Session:
 
 
 async def register(
-    db: AsyncSession, data: Registration, *, hasher: PasswordHasher, settings: Settings
+    db: AsyncSession,
+    data: Registration,
+    *,
+    hasher: PasswordHasher,
+    settings: Settings,
+    now: datetime,
 ) -> Session:
     user = await create_user(db, data, role=Role.CLIENT, hasher=hasher)
-    return await start_session(db, user, settings)
+    return await start_session(db, user, settings, now=now)
 
 
 async def create_user(
@@ -96,6 +100,7 @@ async def login(
     throttle: LoginThrottle,
     hasher: PasswordHasher,
     settings: Settings,
+    now: datetime,
 ) -> Session:
     user = await repository.find_by_login(db, login_name)
     # Counted per account (not per spelling: nick and email share one budget) and per address.
@@ -107,11 +112,12 @@ async def login(
         await throttle.record_failure(account, address)
         raise Unauthenticated("Wrong login or password")
     await throttle.record_success(account, address)
-    return await start_session(db, user, settings)
+    return await start_session(db, user, settings, now=now)
 
 
-async def start_session(db: AsyncSession, user: User, settings: Settings) -> Session:
-    now = utcnow()
+async def start_session(
+    db: AsyncSession, user: User, settings: Settings, *, now: datetime
+) -> Session:
     ttl = timedelta(minutes=settings.access_token_minutes)
     refresh = tokens.new_refresh_token()
     await repository.add_refresh_token(
@@ -126,26 +132,27 @@ async def start_session(db: AsyncSession, user: User, settings: Settings) -> Ses
     return Session(user, access, now + ttl, refresh)
 
 
-async def refresh(db: AsyncSession, refresh_token: str, *, settings: Settings) -> Session:
+async def refresh(
+    db: AsyncSession, refresh_token: str, *, settings: Settings, now: datetime
+) -> Session:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
-    old = await repository.revoke_refresh_token(
-        db, tokens.hash_refresh_token(refresh_token), utcnow()
-    )
+    old = await repository.revoke_refresh_token(db, tokens.hash_refresh_token(refresh_token), now)
     user = await repository.get(db, old.user_id) if old else None
     if user is None:
         raise Unauthenticated("Refresh token is invalid, expired or revoked")
-    return await start_session(db, user, settings)
+    return await start_session(db, user, settings, now=now)
 
 
-async def logout(db: AsyncSession, refresh_token: str) -> bool:
+async def logout(db: AsyncSession, refresh_token: str, *, now: datetime) -> bool:
     """Revoke the token; `False` when it was already unusable (logging out twice is fine)."""
     revoked = await repository.revoke_refresh_token(
-        db, tokens.hash_refresh_token(refresh_token), utcnow()
+        db, tokens.hash_refresh_token(refresh_token), now
     )
     return revoked is not None
 
 
-async def update_profile(db: AsyncSession, user: User, changes: ProfileChanges) -> User:
+async def update_profile(db: AsyncSession, user_id: int, changes: ProfileChanges) -> User:
+    user = await own_account(db, user_id)
     if changes.first_name is not None:
         user.first_name = v.clean_name(changes.first_name, "firstName")
     if changes.last_name is not None:
@@ -163,22 +170,49 @@ async def update_profile(db: AsyncSession, user: User, changes: ProfileChanges) 
 
 
 async def change_password(
-    db: AsyncSession, user: User, current: str, new: str, *, hasher: PasswordHasher
-) -> None:
+    db: AsyncSession,
+    user_id: int,
+    current: str,
+    new: str,
+    *,
+    hasher: PasswordHasher,
+    settings: Settings,
+    now: datetime,
+) -> Session:
+    """Set a new password, sign out everywhere, and sign in again here."""
+    user = await own_account(db, user_id)
     if not await hasher.verify(current, user.password_hash):
         raise InvalidInput("The current password is wrong", field="currentPassword")
     v.check_password(new, nick=user.nick, email=user.email, field="newPassword")
     if await hasher.verify(new, user.password_hash):
         raise InvalidInput("The new password is the current one", field="newPassword")
     user.password_hash = await hasher.hash(new)
-    await repository.revoke_all_refresh_tokens(db, user.id, utcnow())
+    await repository.revoke_all_refresh_tokens(db, user.id, now)
     await db.flush()
+    return await start_session(db, user, settings, now=now)
+
+
+async def get_user(db: AsyncSession, user_id: int, *, field: str = "id") -> User:
+    user = await repository.get(db, user_id)
+    if user is None:
+        raise NotFound("No such user", field=field)
+    return user
+
+
+async def users_by_id(db: AsyncSession, user_ids: Sequence[int]) -> Sequence[User]:
+    return await repository.get_many(db, user_ids)
+
+
+async def own_account(db: AsyncSession, user_id: int) -> User:
+    """The signed-in user's own row (it may have been deleted since the token was issued)."""
+    user = await repository.get(db, user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists")
+    return user
 
 
 async def set_role(db: AsyncSession, user_id: int, role: Role) -> User:
-    user = await repository.get(db, user_id)
-    if user is None:
-        raise NotFound("No such user", field="userId")
+    user = await get_user(db, user_id, field="userId")
     user.role = role
     await db.flush()
     return user
@@ -193,8 +227,9 @@ async def set_role_by_nick(db: AsyncSession, nick: str, role: Role) -> User:
 
 async def find_users(
     db: AsyncSession, search: str | None, *, after_id: int, limit: int
-) -> Sequence[User]:
+) -> Page[User]:
     """Staff's client look-up: by nick, name, email, or a plate in any spelling."""
     term = " ".join(search.split()) if search else None
     plate = plate_fragment(term) if term else None
-    return await repository.search(db, term, plate, after_id=after_id, limit=limit)
+    rows = await repository.search(db, term, plate, after_id=after_id, limit=limit + 1)
+    return Page.of(rows, limit)

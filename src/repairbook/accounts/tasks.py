@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from repairbook.accounts import repository
-from repairbook.clock import utcnow
 from repairbook.db import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -16,8 +15,9 @@ KEEP_REVOKED = timedelta(days=7)
 
 
 async def purge_refresh_tokens(ctx: dict[str, Any]) -> int:
-    now = utcnow()
-    async with unit_of_work(ctx["resources"].sessions) as db:
+    resources = ctx["resources"]
+    now = resources.clock.now()
+    async with unit_of_work(resources.database) as db:
         removed = await repository.purge_dead_refresh_tokens(
             db, expired_before=now, revoked_before=now - KEEP_REVOKED
         )

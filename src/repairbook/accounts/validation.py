@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from repairbook.errors import InvalidInput
 from repairbook.models.accounts import Locale
-from repairbook.validation import clean_text
+from repairbook.validation import clean_text, optional_text
 
 NICK_RE = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -48,9 +48,7 @@ def clean_name(value: str, field: str) -> str:
 
 
 def clean_patronymic(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    return clean_name(value, "patronymic")
+    return optional_text(value, "patronymic", NAME_MAX)
 
 
 def clean_locale(value: str) -> str:

@@ -1,4 +1,4 @@
-"""The slot grid and the day board: plain values in, slots out. No database.
+"""The slot grid and a day's schedule: plain values in, slots out. No database.
 
 Times are built in the shop's zone (so 08:00 is 08:00 on both sides of a DST change) and
 compared as aware datetimes.
@@ -22,6 +22,14 @@ class SlotState(StrEnum):
 
 
 BOOKABLE = frozenset({SlotState.FREE, SlotState.CANCELLED})
+
+
+class TimeRule(StrEnum):
+    """Why the calendar alone rules a slot out, whoever holds it."""
+
+    PAST = "PAST"
+    BEYOND_WINDOW = "BEYOND_WINDOW"
+    CLOSED_DAY = "CLOSED_DAY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +61,27 @@ class Calendar:
     def last_bookable_day(self, now: datetime) -> date:
         return self.local_day(now) + timedelta(days=self.window_days)
 
+    def time_rule(self, starts_at: datetime, now: datetime, *, closed: bool) -> TimeRule | None:
+        """The one place that decides past, beyond the booking window, or a closed day:
+        both the schedule's states and the check before booking ask it."""
+        if starts_at <= now:
+            return TimeRule.PAST
+        if self.local_day(starts_at) > self.last_bookable_day(now):
+            return TimeRule.BEYOND_WINDOW
+        if closed:
+            return TimeRule.CLOSED_DAY
+        return None
+
 
 @dataclass(frozen=True, slots=True)
-class Taken:
-    """A booking as the board needs it."""
+class SlotBooking:
+    """A booking, active or cancelled, as a day's schedule needs it."""
 
     booking_id: int
     receptionist_id: int
     starts_at: datetime
     active: bool
+    client_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +97,20 @@ class Slot:
         return self.state in BOOKABLE
 
 
-def board(
+def slots_of_day(
     calendar: Calendar,
     day: date,
     *,
     now: datetime,
     receptionist_ids: Sequence[int],
     closed: bool,
-    bookings: Iterable[Taken],
+    bookings: Iterable[SlotBooking],
 ) -> list[Slot]:
-    """Every receptionist × every slot of the day, receptionist by receptionist."""
+    """Every receptionist × every slot of the day, receptionist by receptionist.
+
+    PAST wins over everything; an active booking shows as BOOKED even on a closed day,
+    so staff see the conflict; then CLOSED, CANCELLED, FREE.
+    """
     active: dict[tuple[int, datetime], int] = {}
     cancelled: dict[tuple[int, datetime], int] = {}
     for booking in bookings:
@@ -95,18 +119,20 @@ def board(
             active[key] = booking.booking_id
         else:
             cancelled[key] = max(booking.booking_id, cancelled.get(key, 0))
-    shut = closed or day > calendar.last_bookable_day(now)
-    grid = [(start, start + calendar.slot) for start in calendar.grid(day)]
+    grid = [
+        (start, start + calendar.slot, calendar.time_rule(start, now, closed=closed))
+        for start in calendar.grid(day)
+    ]
     slots = []
     for receptionist_id in receptionist_ids:
-        for start, end in grid:
+        for start, end, rule in grid:
             key = (receptionist_id, start)
             booking_id = active.get(key)
-            if start <= now:
+            if rule is TimeRule.PAST:
                 state = SlotState.PAST
             elif booking_id is not None:
                 state = SlotState.BOOKED
-            elif shut:
+            elif rule is not None:
                 state = SlotState.CLOSED
             elif key in cancelled:
                 state = SlotState.CANCELLED

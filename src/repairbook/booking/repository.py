@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from repairbook.booking.availability import SlotBooking
 from repairbook.db import any_of
-from repairbook.models.booking import Booking, BookingStatus
-from repairbook.models.catalog import ClosedDay
+from repairbook.models.booking import Booking, BookingStatus, Quote
 
 
 async def get(db: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking | None:
@@ -29,18 +30,21 @@ async def by_idempotency_key(db: AsyncSession, user_id: int, key: str) -> Bookin
     return (await db.scalars(query)).first()
 
 
-async def of_day(
-    db: AsyncSession, day: date
-) -> Sequence[tuple[int, int, datetime, BookingStatus, int]]:
-    """(id, receptionist, start, status, client) of every booking on a day, active or not."""
+async def of_day(db: AsyncSession, day: date) -> list[SlotBooking]:
+    """Every booking on a day, active or cancelled, as the day's schedule needs it."""
     query = select(
         Booking.id, Booking.receptionist_id, Booking.starts_at, Booking.status, Booking.client_id
     ).where(Booking.day == day)
-    return [tuple(row) for row in (await db.execute(query)).all()]  # type: ignore[misc]
-
-
-async def is_closed(db: AsyncSession, day: date) -> bool:
-    return (await db.scalar(select(ClosedDay.day).where(ClosedDay.day == day))) is not None
+    return [
+        SlotBooking(
+            booking_id=row.id,
+            receptionist_id=row.receptionist_id,
+            starts_at=row.starts_at,
+            active=row.status is BookingStatus.ACTIVE,
+            client_id=row.client_id,
+        )
+        for row in (await db.execute(query)).all()
+    ]
 
 
 async def between(
@@ -78,3 +82,7 @@ async def of_clients(
         .order_by(Booking.client_id, order)
     )
     return (await db.scalars(query)).all()
+
+
+async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
+    return await db.get(Quote, quote_id)

@@ -1,4 +1,4 @@
-"""Booking a slot, cancelling, moving; the day board. Rules per SPEC §3 "Booking"."""
+"""Booking a slot, cancelling, moving; a day's schedule. Rules per SPEC §3 "Booking"."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking import estimates
 from repairbook.booking import repository as bookings
-from repairbook.booking.availability import Calendar, Slot, Taken, board
-from repairbook.cars import repository as cars_repository
+from repairbook.booking.availability import Calendar, Slot, TimeRule, slots_of_day
 from repairbook.cars import service as cars
-from repairbook.catalog import repository as catalog
+from repairbook.catalog import service as catalog
 from repairbook.config import Settings
 from repairbook.db import violated_constraint
 from repairbook.errors import (
@@ -28,13 +26,14 @@ from repairbook.errors import (
     SlotTaken,
     SlotUnavailable,
 )
-from repairbook.models.accounts import STAFF_ROLES, User
+from repairbook.models.accounts import User
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.cars import Car
-from repairbook.models.catalog import Receptionist, RepairType
-from repairbook.validation import clean_text
+from repairbook.models.catalog import Receptionist
+from repairbook.validation import optional_text
 
 MAX_RANGE = timedelta(days=31)
+BOOKINGS_PER_CLIENT = 100  # a client's list, and User.bookings, show at most this many
 
 
 def calendar_of(settings: Settings) -> Calendar:
@@ -58,11 +57,14 @@ class BookingRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class DayBoard:
+class DaySchedule:
+    """Every active receptionist's slots on a day, and the bookings on it whose details
+    the reader may see (none for anonymous readers, own for clients, all for staff)."""
+
     day: date
     receptionists: Sequence[Receptionist]
     slots: list[Slot]
-    client_of: dict[int, int]  # booking id → client id, to decide who sees details
+    details: Sequence[Booking]
 
 
 async def book(
@@ -74,7 +76,7 @@ async def book(
     car = await _car_for(db, viewer, request.car_id)
     day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
     repair = await estimates.applicable_repair(db, car, request.repair_type_id)
-    lines, total = await _price(db, car, repair, request.quote_id)
+    lines, total = await estimates.price(db, car, repair, request.quote_id, now=now)
     booking = Booking(
         receptionist_id=request.receptionist_id,
         starts_at=request.starts_at,
@@ -109,7 +111,7 @@ async def cancel(
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by_id = viewer.id
-    booking.cancel_reason = clean_text(reason, "reason", 500) if reason and reason.strip() else None
+    booking.cancel_reason = optional_text(reason, "reason", 500)
     await db.flush()
     return booking
 
@@ -140,6 +142,18 @@ async def reschedule(
     return booking
 
 
+async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: datetime) -> Car:
+    """Remove an own car unless an upcoming booking holds it.
+
+    The car row is locked for update here and for share by `book`, so no booking can slip
+    in between this check and the removal.
+    """
+    car = await cars.owned(db, viewer, car_id, lock="update")
+    if await bookings.car_has_future_booking(db, car.id, now):
+        raise InvalidInput("Cancel this car's upcoming booking before removing it", field="id")
+    return await cars.retire(db, car, now=now)
+
+
 async def check_slot(
     db: AsyncSession, calendar: Calendar, receptionist_id: int, starts_at: datetime, now: datetime
 ) -> date:
@@ -154,14 +168,15 @@ async def check_slot(
             f"{calendar.opens_at:%H:%M} to the last one ending at {calendar.closes_at:%H:%M}",
             field="startsAt",
         )
-    if starts_at <= now:
-        raise SlotUnavailable("This slot is in the past", field="startsAt")
     day = calendar.local_day(starts_at)
-    if day > calendar.last_bookable_day(now):
+    rule = calendar.time_rule(starts_at, now, closed=await catalog.is_closed(db, day))
+    if rule is TimeRule.PAST:
+        raise SlotUnavailable("This slot is in the past", field="startsAt")
+    if rule is TimeRule.BEYOND_WINDOW:
         raise SlotUnavailable(f"Bookings open {calendar.window_days} days ahead", field="startsAt")
-    if await bookings.is_closed(db, day):
+    if rule is TimeRule.CLOSED_DAY:
         raise SlotUnavailable(f"The shop is closed on {day:%d.%m.%Y}", field="startsAt")
-    receptionist = await catalog.get(db, Receptionist, receptionist_id)
+    receptionist = await catalog.receptionist(db, receptionist_id)
     if receptionist is None:
         raise NotFound("No such receptionist", field="receptionistId")
     if not receptionist.active:
@@ -169,30 +184,36 @@ async def check_slot(
     return day
 
 
-async def day_board(db: AsyncSession, day: date, *, calendar: Calendar, now: datetime) -> DayBoard:
-    """Three queries whatever the number of receptionists and bookings."""
-    receptionists = await catalog.receptionists(db)
-    closed = await bookings.is_closed(db, day)
-    rows = await bookings.of_day(db, day)
-    taken = [Taken(i, r, s, status is BookingStatus.ACTIVE) for i, r, s, status, _ in rows]
-    slots = board(
+async def day_schedule(
+    db: AsyncSession, day: date, viewer: User | None, *, calendar: Calendar, now: datetime
+) -> DaySchedule:
+    """Three queries whatever the number of receptionists and bookings, and one more for
+    the details the viewer may see."""
+    receptionists = await catalog.receptionists(db, include_inactive=False)
+    closed = await catalog.is_closed(db, day)
+    on_day = await bookings.of_day(db, day)
+    slots = slots_of_day(
         calendar,
         day,
         now=now,
         receptionist_ids=[r.id for r in receptionists],
         closed=closed,
-        bookings=taken,
+        bookings=on_day,
     )
-    return DayBoard(day, receptionists, slots, {row[0]: row[4] for row in rows})
-
-
-async def many(db: AsyncSession, booking_ids: Sequence[int]) -> Sequence[Booking]:
-    return await bookings.get_many(db, booking_ids)
+    shown = {slot.booking_id for slot in slots if slot.booking_id is not None}
+    visible = [
+        b.booking_id
+        for b in on_day
+        if b.booking_id in shown and viewer is not None and viewer.may_see(b.client_id)
+    ]
+    details = await bookings.get_many(db, visible) if visible else []
+    return DaySchedule(day, receptionists, slots, details)
 
 
 async def visible(db: AsyncSession, viewer: User, booking_id: int) -> Booking:
+    """A booking the viewer may see: own, or any for staff. Others are not there."""
     booking = await bookings.get(db, booking_id)
-    if booking is None or not may_see(viewer, booking.client_id):
+    if booking is None or not viewer.may_see(booking.client_id):
         raise NotFound("No such booking", field="id")
     return booking
 
@@ -205,30 +226,23 @@ async def in_range(
     return await bookings.between(db, start, end, receptionist_id, limit=limit)
 
 
-def may_see(viewer: User | None, client_id: int) -> bool:
-    return viewer is not None and (viewer.id == client_id or viewer.role in STAFF_ROLES)
+async def of_clients(
+    db: AsyncSession, client_ids: Sequence[int], *, since: datetime | None
+) -> Sequence[Booking]:
+    """Clients' bookings for their own lists: upcoming (from `since`), or all."""
+    return await bookings.of_clients(db, client_ids, since=since, per_client=BOOKINGS_PER_CLIENT)
 
 
 async def _car_for(db: AsyncSession, viewer: User, car_id: int) -> Car:
     """A client books only own cars (and must have one); staff book any client's car."""
-    if viewer.role not in STAFF_ROLES and not await cars_repository.has_any(db, viewer.id):
+    if not viewer.is_staff and not await cars.has_any(db, viewer.id):
         raise NoCar()
     return await cars.visible(db, viewer, car_id, lock="share")
 
 
-async def _price(
-    db: AsyncSession, car: Car, repair: RepairType, quote_id: uuid.UUID | None
-) -> tuple[list[dict[str, str]], Decimal]:
-    if quote_id is not None:
-        quote = await estimates.valid_quote(db, quote_id, car, repair)
-        return quote.lines, quote.total
-    estimate = estimates.estimate_for(car, repair)
-    return [line.as_json() for line in estimate.lines], estimate.total
-
-
 async def _changeable(db: AsyncSession, viewer: User, booking_id: int, now: datetime) -> Booking:
     booking = await bookings.get(db, booking_id, for_update=True)
-    if booking is None or not may_see(viewer, booking.client_id):
+    if booking is None or not viewer.may_see(booking.client_id):
         raise NotFound("No such booking", field="id")
     if booking.status is BookingStatus.CANCELLED:
         raise InvalidInput("This booking is already cancelled", field="id")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Literal
 
@@ -12,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from repairbook.catalog.repository import MODEL_WITH_ENGINE
 from repairbook.db import any_of
-from repairbook.models.cars import Car, Quote
+from repairbook.models.cars import Car
 from repairbook.models.catalog import CarModel
 
 Lock = Literal["share", "update"] | None
@@ -56,7 +55,3 @@ async def active_model(db: AsyncSession, model_id: int) -> CarModel | None:
         select(CarModel).options(MODEL_WITH_ENGINE).where(CarModel.id == model_id, CarModel.active)
     )
     return (await db.scalars(query)).first()
-
-
-async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
-    return await db.get(Quote, quote_id)

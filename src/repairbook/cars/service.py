@@ -1,21 +1,25 @@
-"""A client's cars: add, change, remove. Only the owner changes a car; staff read any."""
+"""A client's cars: add, change, retire. Only the owner changes a car; staff read any.
+
+Whether an upcoming booking still holds a car is a question about bookings, so removing
+a car is `booking.service.remove_car`, which asks it and then calls `retire` here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.booking import repository as bookings
 from repairbook.cars import repository
 from repairbook.cars import validation as v
-from repairbook.clock import utcnow
 from repairbook.db import flush
 from repairbook.errors import InvalidInput, NotFound
-from repairbook.models.accounts import STAFF_ROLES, User
+from repairbook.models.accounts import User
 from repairbook.models.cars import Car
 
+Lock = repository.Lock
 _VIN_TAKEN = {
     "uq_cars_vin_present": lambda: InvalidInput(
         "A car with this VIN is already registered", field="vin"
@@ -45,35 +49,39 @@ async def update(db: AsyncSession, viewer: User, car_id: int, data: CarData, *, 
     return car
 
 
-async def remove(db: AsyncSession, viewer: User, car_id: int) -> Car:
-    car = await owned(db, viewer, car_id, lock="update")
-    now = utcnow()
-    # The car row is locked for update and booking takes it for share (booking.service),
-    # so no booking can slip in between this check and the removal.
-    if await bookings.car_has_future_booking(db, car.id, now):
-        raise InvalidInput("Cancel this car's upcoming booking before removing it", field="id")
+async def retire(db: AsyncSession, car: Car, *, now: datetime) -> Car:
+    """Hide the car from its owner's list; bookings keep pointing at it."""
     car.removed_at = now
     await db.flush()
     return car
 
 
-async def visible(
-    db: AsyncSession, viewer: User, car_id: int, *, lock: repository.Lock = None
-) -> Car:
+async def visible(db: AsyncSession, viewer: User, car_id: int, *, lock: Lock = None) -> Car:
     """The car if the viewer may see it: its owner or staff. Others are told it is not there."""
     car = await repository.get(db, car_id, lock=lock)
-    if car is None or (car.owner_id != viewer.id and viewer.role not in STAFF_ROLES):
+    if car is None or not viewer.may_see(car.owner_id):
         raise NotFound("No such car", field="carId")
     return car
 
 
-async def owned(
-    db: AsyncSession, viewer: User, car_id: int, *, lock: repository.Lock = None
-) -> Car:
+async def owned(db: AsyncSession, viewer: User, car_id: int, *, lock: Lock = None) -> Car:
     car = await repository.get(db, car_id, lock=lock)
     if car is None or car.owner_id != viewer.id:
         raise NotFound("No such car", field="id")
     return car
+
+
+async def has_any(db: AsyncSession, owner_id: int) -> bool:
+    return await repository.has_any(db, owner_id)
+
+
+async def cars_by_id(db: AsyncSession, car_ids: Sequence[int]) -> Sequence[Car]:
+    """For rows already shown to their reader (a booking's car): removed ones included."""
+    return await repository.get_many(db, car_ids)
+
+
+async def cars_of_owners(db: AsyncSession, owner_ids: Sequence[int]) -> Sequence[Car]:
+    return await repository.of_owners(db, owner_ids)
 
 
 async def _fill(db: AsyncSession, car: Car, data: CarData, today: date) -> None:

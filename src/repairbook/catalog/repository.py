@@ -92,6 +92,10 @@ async def closed_days(db: AsyncSession, start: date, end: date) -> Sequence[Clos
     return (await db.scalars(query)).all()
 
 
+async def is_closed(db: AsyncSession, day: date) -> bool:
+    return (await db.scalar(select(ClosedDay.day).where(ClosedDay.day == day))) is not None
+
+
 async def close_day(db: AsyncSession, day: date, note: str | None) -> None:
     statement = insert(ClosedDay).values(day=day, note=note)
     await db.execute(

@@ -2,8 +2,8 @@
 
 from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.base import Base
-from repairbook.models.booking import Booking, BookingStatus
-from repairbook.models.cars import Car, Quote
+from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.cars import Car
 from repairbook.models.catalog import (
     CarModel,
     ClosedDay,

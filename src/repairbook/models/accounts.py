@@ -49,6 +49,14 @@ class User(Timestamped, Base):
     locale: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
     marketing_opt_in: Mapped[bool] = mapped_column(default=False, server_default="false")
 
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def may_see(self, owner_id: int) -> bool:
+        """Who may read a client's cars and bookings: the client, and shop staff."""
+        return self.id == owner_id or self.is_staff
+
 
 class RefreshToken(Base):
     """A long-lived token kept server-side (hashed) so that it can be revoked."""

@@ -8,10 +8,10 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairbook.models.base import Base, Timestamped
-from repairbook.models.catalog import Money
+from repairbook.models.catalog import Money, RepairType
 
 
 class BookingStatus(StrEnum):
@@ -86,3 +86,20 @@ class Booking(Timestamped, Base):
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Quote(Base):
+    """A price promised for 24 hours; a booking that names it keeps that price."""
+
+    __tablename__ = "quotes"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.id"))
+    repair_type_id: Mapped[int] = mapped_column(ForeignKey("repair_types.id"))
+    lines: Mapped[list[dict[str, str]]] = mapped_column(JSONB)
+    total: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    valid_until: Mapped[datetime] = mapped_column(index=True)
+
+    repair_type: Mapped[RepairType] = relationship(lazy="raise")

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairbook.models.accounts import User
 from repairbook.models.base import Base, Timestamped
-from repairbook.models.catalog import CarModel, Money, RepairType
+from repairbook.models.catalog import CarModel
 
 
 class Car(Timestamped, Base):
@@ -39,20 +36,3 @@ class Car(Timestamped, Base):
 
     model: Mapped[CarModel] = relationship(lazy="raise")
     owner: Mapped[User] = relationship(lazy="raise")
-
-
-class Quote(Base):
-    """A price promised for 24 hours; a booking that names it keeps that price."""
-
-    __tablename__ = "quotes"
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    car_id: Mapped[int] = mapped_column(ForeignKey("cars.id"))
-    repair_type_id: Mapped[int] = mapped_column(ForeignKey("repair_types.id"))
-    lines: Mapped[list[dict[str, str]]] = mapped_column(JSONB)
-    total: Mapped[Decimal] = mapped_column(Money)
-    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
-    valid_until: Mapped[datetime] = mapped_column(index=True)
-
-    repair_type: Mapped[RepairType] = relationship(lazy="raise")

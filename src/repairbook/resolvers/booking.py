@@ -1,16 +1,24 @@
-"""The day board, booking, cancelling, moving, and booking look-ups."""
+"""Prices, a day's schedule, booking, cancelling, moving, and booking look-ups."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import strawberry
 
+from repairbook.booking import estimates
 from repairbook.booking import service as booking
-from repairbook.clock import utcnow
 from repairbook.db import read_only, unit_of_work
-from repairbook.schema.booking import Booking, BookSlotInput, DaySchedule, present
+from repairbook.schema.booking import (
+    Booking,
+    BookSlotInput,
+    DaySchedule,
+    Estimate,
+    Quote,
+    RepairOption,
+)
+from repairbook.schema.catalog import RepairType
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import ClientBookings
@@ -22,19 +30,29 @@ MAX_BOOKINGS = 2000
 @strawberry.type
 class BookingQuery:
     @strawberry.field(
+        permission_classes=SIGNED_IN,
+        description="Every repair type that applies to the car's model, priced for this car.",
+    )
+    async def repair_options(self, info: Info, car_id: strawberry.ID) -> list[RepairOption]:
+        viewer = info.context.require_user()
+        async with read_only(info.context.database) as db:
+            options = await estimates.repair_options(db, viewer, parse_id(car_id, "carId"))
+        return [
+            RepairOption(repair_type=RepairType.from_model(r), estimate=Estimate.from_estimate(e))
+            for r, e in options
+        ]
+
+    @strawberry.field(
         description="Every receptionist's slots on a day, with states; anyone may look."
     )
     async def availability(self, info: Info, date: date) -> DaySchedule:
-        context = info.context
-        calendar = booking.calendar_of(context.settings)
-        async with read_only(context.sessions) as db:
-            board = await booking.day_board(db, date, calendar=calendar, now=utcnow())
-            # Details only of bookings on the board that this caller may see: none for
-            # anonymous callers, their own for clients, all for staff.
-            shown = {slot.booking_id for slot in board.slots if slot.booking_id is not None}
-            visible = [i for i in shown if booking.may_see(context.viewer, board.client_of[i])]
-            rows = await booking.many(db, visible) if visible else []
-        return DaySchedule.from_board(board, await present(context, rows), context.settings)
+        c = info.context
+        calendar = booking.calendar_of(c.settings)
+        async with read_only(c.database) as db:
+            schedule = await booking.day_schedule(
+                db, date, c.viewer, calendar=calendar, now=c.now()
+            )
+        return await DaySchedule.from_domain(c, schedule)
 
     @strawberry.field(
         permission_classes=SIGNED_IN,
@@ -43,14 +61,14 @@ class BookingQuery:
     async def my_bookings(self, info: Info, include_past: bool = False) -> list[Booking]:
         viewer = info.context.require_user()
         rows = await info.context.loaders.bookings_of.load(ClientBookings(viewer.id, include_past))
-        return await present(info.context, rows)
+        return await Booking.from_rows(info.context, rows)
 
     @strawberry.field(permission_classes=SIGNED_IN, description="Your booking, or any for staff.")
     async def booking(self, info: Info, id: strawberry.ID) -> Booking:
         viewer = info.context.require_user()
-        async with read_only(info.context.sessions) as db:
+        async with read_only(info.context.database) as db:
             row = await booking.visible(db, viewer, parse_id(id, "id"))
-        return (await present(info.context, [row]))[0]
+        return await Booking.from_row(info.context, row)
 
     @strawberry.field(
         permission_classes=STAFF,
@@ -64,25 +82,44 @@ class BookingQuery:
         receptionist_id: strawberry.ID | None = None,
     ) -> list[Booking]:
         receptionist = parse_id(receptionist_id, "receptionistId") if receptionist_id else None
-        async with read_only(info.context.sessions) as db:
+        async with read_only(info.context.database) as db:
             rows = await booking.in_range(db, from_, to, receptionist, limit=MAX_BOOKINGS)
-        return await present(info.context, rows)
+        return await Booking.from_rows(info.context, rows)
 
 
 @strawberry.type
 class BookingMutation:
     @strawberry.mutation(
         permission_classes=SIGNED_IN,
+        description="Hold today's price for this car and repair type (24 hours by default).",
+    )
+    async def request_quote(
+        self, info: Info, car_id: strawberry.ID, repair_type_id: strawberry.ID
+    ) -> Quote:
+        c = info.context
+        viewer = c.require_user()
+        async with unit_of_work(c.database) as db:
+            quote = await estimates.request_quote(
+                db,
+                viewer,
+                parse_id(car_id, "carId"),
+                parse_id(repair_type_id, "repairTypeId"),
+                valid_for=timedelta(hours=c.settings.quote_valid_hours),
+                now=c.now(),
+            )
+        return Quote.from_model(quote)
+
+    @strawberry.mutation(
+        permission_classes=SIGNED_IN,
         description="Book a free slot for a car; staff may book any client's car.",
     )
     async def book_slot(self, info: Info, input: BookSlotInput) -> Booking:
-        viewer = info.context.require_user()
-        calendar = booking.calendar_of(info.context.settings)
-        async with unit_of_work(info.context.sessions) as db:
-            row = await booking.book(
-                db, viewer, input.to_request(), calendar=calendar, now=utcnow()
-            )
-        return (await present(info.context, [row]))[0]
+        c = info.context
+        viewer = c.require_user()
+        calendar = booking.calendar_of(c.settings)
+        async with unit_of_work(c.database) as db:
+            row = await booking.book(db, viewer, input.to_domain(), calendar=calendar, now=c.now())
+        return await Booking.from_row(c, row)
 
     @strawberry.mutation(
         permission_classes=SIGNED_IN,
@@ -91,10 +128,11 @@ class BookingMutation:
     async def cancel_booking(
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> Booking:
-        viewer = info.context.require_user()
-        async with unit_of_work(info.context.sessions) as db:
-            row = await booking.cancel(db, viewer, parse_id(id, "id"), reason, now=utcnow())
-        return (await present(info.context, [row]))[0]
+        c = info.context
+        viewer = c.require_user()
+        async with unit_of_work(c.database) as db:
+            row = await booking.cancel(db, viewer, parse_id(id, "id"), reason, now=c.now())
+        return await Booking.from_row(c, row)
 
     @strawberry.mutation(
         permission_classes=SIGNED_IN,
@@ -103,16 +141,16 @@ class BookingMutation:
     async def reschedule_booking(
         self, info: Info, id: strawberry.ID, receptionist_id: strawberry.ID, starts_at: datetime
     ) -> Booking:
-        viewer = info.context.require_user()
-        calendar = booking.calendar_of(info.context.settings)
-        async with unit_of_work(info.context.sessions) as db:
+        c = info.context
+        viewer = c.require_user()
+        async with unit_of_work(c.database) as db:
             row = await booking.reschedule(
                 db,
                 viewer,
                 parse_id(id, "id"),
                 parse_id(receptionist_id, "receptionistId"),
                 starts_at,
-                calendar=calendar,
-                now=utcnow(),
+                calendar=booking.calendar_of(c.settings),
+                now=c.now(),
             )
-        return (await present(info.context, [row]))[0]
+        return await Booking.from_row(c, row)

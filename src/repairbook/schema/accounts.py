@@ -41,19 +41,19 @@ class User:
         from repairbook.schema.cars import Car
 
         rows = await info.context.loaders.cars_by_owner.load(int(self.id))
-        return [Car.from_model(row, info.context.settings.public_url) for row in rows]
+        return [Car.from_model(row) for row in rows]
 
     @strawberry.field(description="Upcoming bookings, or with the past (at most 100).")
     async def bookings(
         self, info: Info, include_past: bool = False
     ) -> list[Annotated[Booking, strawberry.lazy("repairbook.schema.booking")]]:
-        from repairbook.schema.booking import present
+        from repairbook.schema.booking import Booking
         from repairbook.schema.loaders import ClientBookings
 
         rows = await info.context.loaders.bookings_of.load(
             ClientBookings(int(self.id), include_past)
         )
-        return await present(info.context, rows)
+        return await Booking.from_rows(info.context, rows)
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:
@@ -99,7 +99,7 @@ class RegisterInput:
     locale: str = "ru"
     marketing_opt_in: bool = False
 
-    def to_registration(self) -> Registration:
+    def to_domain(self) -> Registration:
         return Registration(
             nick=self.nick,
             password=self.password,
@@ -121,7 +121,7 @@ class ProfileInput:
     locale: str | None = strawberry.UNSET
     marketing_opt_in: bool | None = strawberry.UNSET
 
-    def to_changes(self) -> ProfileChanges:
+    def to_domain(self) -> ProfileChanges:
         return ProfileChanges(
             first_name=_given(self.first_name),
             last_name=_given(self.last_name),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from repairbook.accounts import repository as users
+from repairbook.accounts import service as accounts
 from repairbook.accounts.tokens import decode_access_token
 from repairbook.db import read_only
-from repairbook.errors import Unauthenticated
+from repairbook.errors import NotFound, Unauthenticated
 from repairbook.schema.context import Context
 
 
@@ -29,9 +29,9 @@ async def authenticate(context: Context, authorization: str | None) -> None:
         if not token:
             raise Unauthenticated("Authorization header must be 'Bearer <accessToken>'")
         user_id = decode_access_token(token, secret=context.settings.secret_key.get_secret_value())
-        async with read_only(context.sessions) as db:
-            context.viewer = await users.get(db, user_id)
-        if context.viewer is None:
-            raise Unauthenticated("The account of this token no longer exists")
+        async with read_only(context.database) as db:
+            context.viewer = await accounts.get_user(db, user_id)
+    except NotFound:
+        context.auth_error = Unauthenticated("The account of this token no longer exists")
     except Unauthenticated as error:
         context.auth_error = error

@@ -1,4 +1,4 @@
-"""GraphQL types for bookings and the day board."""
+"""GraphQL types for bookings, a day's schedule, and prices (estimates and quotes)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
-from repairbook.booking import availability
-from repairbook.booking.pricing import PriceLine as PriceLineValue
-from repairbook.booking.service import BookingRequest, DayBoard
-from repairbook.config import Settings
+from repairbook.booking import availability, pricing
+from repairbook.booking import service as booking_service
+from repairbook.booking.service import BookingRequest
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models import booking as m
-from repairbook.schema.cars import Car, PriceLine
+from repairbook.schema.cars import Car
 from repairbook.schema.catalog import CarModel, Receptionist, RepairType, gid
 from repairbook.schema.context import Context
 from repairbook.schema.ids import parse_id
@@ -28,6 +27,67 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 SlotState = strawberry.enum(availability.SlotState, name="SlotState")
 BookingStatus = strawberry.enum(m.BookingStatus, name="BookingStatus")
+PriceLineKind = strawberry.enum(pricing.LineKind, name="PriceLineKind")
+
+
+@strawberry.type
+class PriceLine:
+    kind: PriceLineKind  # type: ignore[valid-type]
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+    @classmethod
+    def from_line(cls, line: pricing.PriceLine) -> PriceLine:
+        return cls(
+            kind=line.kind,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line.amount,
+        )
+
+    @classmethod
+    def from_stored(cls, lines: Sequence[dict[str, str]]) -> list[PriceLine]:
+        return [cls.from_line(pricing.PriceLine.from_json(line)) for line in lines]
+
+
+@strawberry.type(description="A price in RUB, line by line.")
+class Estimate:
+    lines: list[PriceLine]
+    total: Decimal
+
+    @classmethod
+    def from_estimate(cls, estimate: pricing.Estimate) -> Estimate:
+        return cls(lines=[PriceLine.from_line(x) for x in estimate.lines], total=estimate.total)
+
+
+@strawberry.type
+class RepairOption:
+    repair_type: RepairType
+    estimate: Estimate
+
+
+@strawberry.type(description="A price held for a car and a repair type until validUntil.")
+class Quote:
+    id: strawberry.ID
+    car_id: strawberry.ID
+    repair_type_id: strawberry.ID
+    lines: list[PriceLine]
+    total: Decimal
+    valid_until: datetime
+
+    @classmethod
+    def from_model(cls, row: m.Quote) -> Quote:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            car_id=gid(row.car_id),
+            repair_type_id=gid(row.repair_type_id),
+            lines=PriceLine.from_stored(row.lines),
+            total=row.total,
+            valid_until=row.valid_until,
+        )
 
 
 @strawberry.type
@@ -46,48 +106,52 @@ class Booking:
     cancelled_at: datetime | None
     cancel_reason: str | None
 
+    @classmethod
+    async def from_rows(cls, context: Context, rows: Sequence[m.Booking]) -> list[Booking]:
+        """Bookings with everything they refer to, fetched in one batch per kind.
 
-async def present(context: Context, rows: Sequence[m.Booking]) -> list[Booking]:
-    """Bookings with everything they refer to, fetched in one batch per kind.
+        Resolving these per booking (an async field each) costs far more on a full day's
+        schedule than four batched queries up front.
+        """
+        from repairbook.schema.accounts import User
 
-    Resolving these per booking (an async field each) costs far more on a full day board
-    than four batched queries up front.
-    """
-    from repairbook.schema.accounts import User
-
-    loaders, url = context.loaders, context.settings.public_url
-    receptionist_rows, car_rows, client_rows, repair_rows = await asyncio.gather(
-        loaders.receptionists.load_many([row.receptionist_id for row in rows]),
-        loaders.cars.load_many([row.car_id for row in rows]),
-        loaders.users.load_many([row.client_id for row in rows]),
-        loaders.repair_types.load_many([row.repair_type_id for row in rows]),
-    )
-    # A day's bookings share a few receptionists, models and repair types: convert each once.
-    receptionists = {r.id: Receptionist.from_model(r) for r in filter(None, receptionist_rows)}
-    repairs = {r.id: RepairType.from_model(r) for r in filter(None, repair_rows)}
-    models = {c.car_model_id: CarModel.from_model(c.model, url) for c in filter(None, car_rows)}
-    cars = {
-        c.id: Car.from_model(c, url, model=models[c.car_model_id]) for c in filter(None, car_rows)
-    }
-    clients = {c.id: User.from_model(c) for c in filter(None, client_rows)}
-    return [
-        Booking(
-            id=gid(row.id),
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-            status=row.status,
-            receptionist=_exists(receptionists.get(row.receptionist_id)),
-            car=_exists(cars.get(row.car_id)),
-            client=_exists(clients.get(row.client_id)),
-            repair_type=_exists(repairs.get(row.repair_type_id)),
-            price=row.price_total,
-            price_lines=[PriceLine.from_line(PriceLineValue.from_json(x)) for x in row.price_lines],
-            created_at=row.created_at,
-            cancelled_at=row.cancelled_at,
-            cancel_reason=row.cancel_reason,
+        loaders = context.loaders
+        receptionist_rows, car_rows, client_rows, repair_rows = await asyncio.gather(
+            loaders.receptionists.load_many([row.receptionist_id for row in rows]),
+            loaders.cars.load_many([row.car_id for row in rows]),
+            loaders.users.load_many([row.client_id for row in rows]),
+            loaders.repair_types.load_many([row.repair_type_id for row in rows]),
         )
-        for row in rows
-    ]
+        # A day's bookings share a few receptionists, models and repair types: convert once.
+        receptionists = {r.id: Receptionist.from_model(r) for r in filter(None, receptionist_rows)}
+        repairs = {r.id: RepairType.from_model(r) for r in filter(None, repair_rows)}
+        models = {c.car_model_id: CarModel.from_model(c.model) for c in filter(None, car_rows)}
+        cars = {
+            c.id: Car.from_model(c, model=models[c.car_model_id]) for c in filter(None, car_rows)
+        }
+        clients = {c.id: User.from_model(c) for c in filter(None, client_rows)}
+        return [
+            cls(
+                id=gid(row.id),
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                status=row.status,
+                receptionist=_exists(receptionists.get(row.receptionist_id)),
+                car=_exists(cars.get(row.car_id)),
+                client=_exists(clients.get(row.client_id)),
+                repair_type=_exists(repairs.get(row.repair_type_id)),
+                price=row.price_total,
+                price_lines=PriceLine.from_stored(row.price_lines),
+                created_at=row.created_at,
+                cancelled_at=row.cancelled_at,
+                cancel_reason=row.cancel_reason,
+            )
+            for row in rows
+        ]
+
+    @classmethod
+    async def from_row(cls, context: Context, row: m.Booking) -> Booking:
+        return (await cls.from_rows(context, [row]))[0]
 
 
 def _exists(row: T | None) -> T:
@@ -116,12 +180,14 @@ class DaySchedule:
     slots: list[Slot]
 
     @classmethod
-    def from_board(cls, board: DayBoard, details: list[Booking], settings: Settings) -> DaySchedule:
-        bookings = {int(b.id): b for b in details}
-        receptionists = {r.id: Receptionist.from_model(r) for r in board.receptionists}
+    async def from_domain(
+        cls, context: Context, schedule: booking_service.DaySchedule
+    ) -> DaySchedule:
+        details = {int(b.id): b for b in await Booking.from_rows(context, schedule.details)}
+        receptionists = {r.id: Receptionist.from_model(r) for r in schedule.receptionists}
         return cls(
-            date=board.day,
-            slot_minutes=settings.slot_minutes,
+            date=schedule.day,
+            slot_minutes=context.settings.slot_minutes,
             receptionists=list(receptionists.values()),
             slots=[
                 Slot(
@@ -130,9 +196,9 @@ class DaySchedule:
                     receptionist=receptionists[slot.receptionist_id],
                     state=slot.state,
                     bookable=slot.bookable,
-                    booking=bookings.get(slot.booking_id) if slot.booking_id else None,
+                    booking=details.get(slot.booking_id) if slot.booking_id else None,
                 )
-                for slot in board.slots
+                for slot in schedule.slots
             ],
         )
 
@@ -150,7 +216,7 @@ class BookSlotInput:
         default=None, description="Retrying with the same key returns the first booking."
     )
 
-    def to_request(self) -> BookingRequest:
+    def to_domain(self) -> BookingRequest:
         return BookingRequest(
             receptionist_id=parse_id(self.receptionist_id, "receptionistId"),
             starts_at=self.starts_at,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import strawberry
-from strawberry.utils.str_converters import to_camel_case
 
-from repairbook.catalog.service import PartQuantity
+from repairbook.catalog import entries
 from repairbook.models import catalog as m
+from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 
 RepairKind = strawberry.enum(m.RepairKind, name="RepairKind")
@@ -68,26 +66,29 @@ class Engine:
         )
 
 
+def _image_url(root: CarModel, info: Info) -> str:
+    # Pictures served by this server are stored as paths; links need its public URL.
+    if root.image.startswith("/"):
+        return f"{info.context.settings.public_url.rstrip('/')}{root.image}"
+    return root.image
+
+
 @strawberry.type
 class CarModel:
     id: strawberry.ID
     name: str = strawberry.field(description="With the generation in brackets: Kia Rio (IV).")
-    image_url: str
+    image_url: str = strawberry.field(resolver=_image_url)
+    image: strawberry.Private[str]
     price_coefficient: Decimal
     engine: Engine
     active: bool
 
     @classmethod
-    def from_model(cls, row: m.CarModel, public_url: str) -> CarModel:
-        image = (
-            f"{public_url.rstrip('/')}{row.image_url}"
-            if row.image_url.startswith("/")
-            else row.image_url
-        )
+    def from_model(cls, row: m.CarModel) -> CarModel:
         return cls(
             id=gid(row.id),
             name=row.name,
-            image_url=image,
+            image=row.image_url,
             price_coefficient=row.price_coefficient,
             engine=Engine.from_model(row.engine),
             active=row.active,
@@ -103,13 +104,13 @@ class Consumable:
     car_models: list[CarModel] = strawberry.field(description="Models it fits.")
 
     @classmethod
-    def from_model(cls, row: m.Consumable, public_url: str) -> Consumable:
+    def from_model(cls, row: m.Consumable) -> Consumable:
         return cls(
             id=gid(row.id),
             name=row.name,
             price=row.price,
             active=row.active,
-            car_models=[CarModel.from_model(model, public_url) for model in row.car_models],
+            car_models=[CarModel.from_model(model) for model in row.car_models],
         )
 
 
@@ -192,12 +193,18 @@ class LaborRateInput:
     name: str
     price_per_hour: Decimal
 
+    def to_domain(self) -> entries.LaborRateEntry:
+        return entries.LaborRateEntry(self.name, self.price_per_hour)
+
 
 @strawberry.input
 class OilInput:
     brand: str
     viscosity: str = strawberry.field(description="e.g. 5W-30")
     price_per_litre: Decimal
+
+    def to_domain(self) -> entries.OilEntry:
+        return entries.OilEntry(self.brand, self.viscosity, self.price_per_litre)
 
 
 @strawberry.input
@@ -206,6 +213,14 @@ class EngineInput:
     displacement_l: Decimal
     oil_id: strawberry.ID
     oil_volume_l: Decimal
+
+    def to_domain(self) -> entries.EngineEntry:
+        return entries.EngineEntry(
+            code=self.code,
+            displacement_l=self.displacement_l,
+            oil_id=parse_id(self.oil_id, "oilId"),
+            oil_volume_l=self.oil_volume_l,
+        )
 
 
 @strawberry.input
@@ -216,6 +231,15 @@ class CarModelInput:
     engine_id: strawberry.ID
     active: bool = True
 
+    def to_domain(self) -> entries.CarModelEntry:
+        return entries.CarModelEntry(
+            name=self.name,
+            image_url=self.image_url,
+            price_coefficient=self.price_coefficient,
+            engine_id=parse_id(self.engine_id, "engineId"),
+            active=self.active,
+        )
+
 
 @strawberry.input
 class ConsumableInput:
@@ -224,11 +248,22 @@ class ConsumableInput:
     car_model_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     active: bool = True
 
+    def to_domain(self) -> entries.ConsumableEntry:
+        return entries.ConsumableEntry(
+            name=self.name,
+            price=self.price,
+            car_model_ids=[parse_id(i, "carModelIds") for i in self.car_model_ids],
+            active=self.active,
+        )
+
 
 @strawberry.input
 class RepairPartInput:
     consumable_id: strawberry.ID
     quantity: int = 1
+
+    def to_domain(self) -> entries.PartQuantity:
+        return entries.PartQuantity(parse_id(self.consumable_id, "parts"), self.quantity)
 
 
 @strawberry.input
@@ -244,6 +279,19 @@ class RepairTypeInput:
     parts: list[RepairPartInput] = strawberry.field(default_factory=list)
     active: bool = True
 
+    def to_domain(self) -> entries.RepairTypeEntry:
+        model = self.car_model_id
+        return entries.RepairTypeEntry(
+            name=self.name,
+            kind=self.kind,
+            labor_hours=self.labor_hours,
+            labor_rate_id=parse_id(self.labor_rate_id, "laborRateId"),
+            includes_oil_change=self.includes_oil_change,
+            car_model_id=None if model is None else parse_id(model, "carModelId"),
+            parts=[part.to_domain() for part in self.parts],
+            active=self.active,
+        )
+
 
 @strawberry.input
 class ReceptionistInput:
@@ -252,20 +300,7 @@ class ReceptionistInput:
     patronymic: str | None = None
     active: bool = True
 
-
-def values(data: object) -> dict[str, Any]:
-    """An input as keyword arguments for a service: ids parsed, parts as `PartQuantity`."""
-    result: dict[str, Any] = {}
-    for field in dataclasses.fields(data):  # type: ignore[arg-type]
-        value = getattr(data, field.name)
-        camel = to_camel_case(field.name)
-        if field.name.endswith("_ids"):
-            value = [parse_id(item, camel) for item in value]
-        elif field.name.endswith("_id") and value is not None:
-            value = parse_id(value, camel)
-        elif field.name == "parts":
-            value = [
-                PartQuantity(parse_id(part.consumable_id, "parts"), part.quantity) for part in value
-            ]
-        result[field.name] = value
-    return result
+    def to_domain(self) -> entries.ReceptionistEntry:
+        return entries.ReceptionistEntry(
+            self.last_name, self.first_name, self.patronymic, self.active
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeAlias
 
 from starlette.requests import Request
@@ -10,10 +11,12 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from repairbook.accounts.passwords import PasswordHasher, hasher_for
+from repairbook.accounts.ratelimit import LoginThrottle
 from repairbook.config import Settings
-from repairbook.db import SessionFactory
+from repairbook.db import Database
 from repairbook.errors import Forbidden, Unauthenticated
-from repairbook.models.accounts import STAFF_ROLES, Role, User
+from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
 from repairbook.schema.loaders import Loaders, create_loaders
 
@@ -31,15 +34,26 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = create_loaders(self.resources.sessions)
+        self.loaders = create_loaders(self.resources.database, self.resources.clock)
 
     @property
     def settings(self) -> Settings:
         return self.resources.settings
 
     @property
-    def sessions(self) -> SessionFactory:
-        return self.resources.sessions
+    def database(self) -> Database:
+        return self.resources.database
+
+    def now(self) -> datetime:
+        return self.resources.clock.now()
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        return hasher_for(self.settings)
+
+    @property
+    def throttle(self) -> LoginThrottle:
+        return LoginThrottle.for_settings(self.resources.redis, self.settings)
 
     @property
     def client_address(self) -> str:
@@ -59,7 +73,7 @@ class Context:
 
     @property
     def is_staff(self) -> bool:
-        return self.viewer is not None and self.viewer.role in STAFF_ROLES
+        return self.viewer is not None and self.viewer.is_staff
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar
 
 import strawberry
 
+from repairbook.db import Page
 from repairbook.errors import InvalidInput
 
+
+class _Row(Protocol):
+    id: int
+
+
 T = TypeVar("T")
+R = TypeVar("R", bound=_Row)
 MAX_PAGE = 100
 
 
@@ -29,6 +37,16 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: Page[R], node: Callable[[R], T]) -> Connection[T]:
+        edges = [Edge(cursor=encode_cursor(row.id), node=node(row)) for row in page.items]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
 
 
 def encode_cursor(row_id: int) -> str:

@@ -1,4 +1,8 @@
-"""The strawberry Schema: every domain's queries and mutations, limits and error mapping."""
+"""The GraphQL API assembled: every domain's queries and mutations, limits and error mapping.
+
+It lives above `schema/` (types) and `resolvers/` (fields), so neither imports the other's
+way back: resolvers use schema types, and only this module knows every resolver.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from strawberry.types import ExecutionContext
 from repairbook.config import Settings
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
-from repairbook.resolvers.cars import CarMutation, CarQuery
+from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.schema.errors import ErrorCodes
 
-Query = merge_types("Query", (AccountQuery, CatalogQuery, CarQuery, BookingQuery))
+Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery))
 Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation, BookingMutation))
 
 

@@ -1,8 +1,9 @@
 # Production image: the API (`repairbook serve`) and the worker (`repairbook worker`).
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY src ./src
+COPY alembic ./alembic
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim

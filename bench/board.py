@@ -193,7 +193,8 @@ def _catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int) ->
     rate = conn.execute(
         "INSERT INTO labor_rates (name, price_per_hour) VALUES ('ТО', 2500) RETURNING id"
     ).fetchone()
-    assert rate is not None and model is not None
+    assert rate is not None
+    assert model is not None
     repair = conn.execute(
         "INSERT INTO repair_types (name, kind, labor_hours, labor_rate_id, car_model_id) VALUES ('ТО-1', 'MAINTENANCE', 1.5, %s, %s) RETURNING id",
         (rate[0], model[0]),

@@ -1,4 +1,9 @@
-"""Applying alembic migrations from code (the CLI, `dev` and the tests)."""
+"""Applying alembic migrations from code (the CLI, `dev` and the tests).
+
+The migrations live in the repository's top-level `alembic/` folder. A wheel (and so the
+Docker image) ships that folder inside the package as `repairbook/migrations` (setup.py);
+an editable install runs them from the checkout.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,20 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+_PACKAGED = Path(__file__).parent / "migrations"
+_CHECKOUT = Path(__file__).resolve().parents[2] / "alembic"
+
+
+def migrations_folder() -> Path:
+    for folder in (_PACKAGED, _CHECKOUT):
+        if (folder / "env.py").is_file():
+            return folder
+    raise RuntimeError(f"no migrations in {_PACKAGED} or {_CHECKOUT}")
 
 
 def alembic_config(database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations_folder()))
     # ConfigParser interpolates '%', which URL-encoded socket paths contain.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config

@@ -107,9 +107,9 @@ async def readyz(request: Request) -> Response:
 
 
 def _tune_gc() -> None:
-    """A full day board allocates ~100k short-lived objects; with the default thresholds the
+    """A full day's schedule allocates ~100k short-lived objects; with the default thresholds the
     cyclic collector runs hundreds of times per request and rescans everything loaded at
-    start-up. Freezing the start-up heap and collecting less often cut board latency by ~20%
+    start-up. Freezing the start-up heap and collecting less often cut its latency by ~20%
     in bench/board.py."""
     gc.freeze()
     gc.set_threshold(20_000, 50, 50)

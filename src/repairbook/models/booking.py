@@ -52,7 +52,7 @@ class Booking(Timestamped, Base):
             unique=True,
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
-        # The day board reads one day; a client's list reads by client and time.
+        # A day's schedule reads one day; a client's list reads by client and time.
         Index("ix_bookings_day_receptionist", "day", "receptionist_id"),
         Index("ix_bookings_client_starts", "client_id", "starts_at"),
         Index("ix_bookings_car_active", "car_id", "starts_at", postgresql_where=ACTIVE),

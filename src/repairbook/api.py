@@ -19,10 +19,12 @@ from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
+from repairbook.resolvers.live import LiveSubscription
 from repairbook.schema.errors import ErrorCodes
 
 Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery))
 Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation, BookingMutation))
+Subscription = merge_types("Subscription", (LiveSubscription,))
 
 
 class RepairbookSchema(strawberry.Schema):
@@ -39,6 +41,7 @@ def build_schema(
     return RepairbookSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),

@@ -20,13 +20,19 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from repairbook.api import schema_for
+from repairbook.booking.service import calendar_of
 from repairbook.config import Settings
+from repairbook.live.hub import SlotHub
+from repairbook.live.publisher import slot_publisher
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
+from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -63,6 +69,8 @@ class RequestId:
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -71,10 +79,26 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response if isinstance(response, Response) else None,
             resources=request.app.state.resources,
             request_id=request.state.request_id,
+            hub=request.app.state.hub,
         )
         if isinstance(request, Request):
             await authenticate(context, request.headers.get("authorization"))
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A websocket signs in once, with connection_init's payload
+        `{"Authorization": "Bearer <accessToken>"}`; without one it is anonymous. A bad or
+        expired token closes the connection with 4403."""
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization"))
+        if header is None:
+            return UNSET
+        if not isinstance(header, str) or not header.strip():
+            raise ConnectionRejectionError
+        await authenticate(context, header)
+        if context.auth_error is not None:
+            raise ConnectionRejectionError
+        return UNSET
 
     async def render_graphql_ide(self, request: Request) -> Response:
         response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")
@@ -120,12 +144,19 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.resources = await Resources.open(settings)
+        resources = app.state.resources = await Resources.open(settings)
+        assert settings.redis_url
+        resources.database.after_commit.append(slot_publisher(resources.redis, resources.clock))
+        hub = app.state.hub = SlotHub(
+            settings.redis_url, resources.database, calendar_of(settings), resources.clock
+        )
+        await hub.start()
         _tune_gc()
         try:
             yield
         finally:
-            await app.state.resources.close()
+            await hub.stop()
+            await resources.close()
 
     graphql = GraphQLApp(
         schema_for(settings),

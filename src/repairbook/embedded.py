@@ -126,7 +126,7 @@ class RedisProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._join_running():
             return self
-        self.port = free_port()
+        self.port = self.port or free_port()  # a restart comes back on the same port
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary, our own arguments
             [
                 redis_server_binary(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from jose import ExpiredSignatureError, JWTError, jwt
 
@@ -28,6 +28,11 @@ def issue_access_token(user_id: int, *, secret: str, now: datetime, ttl: timedel
 
 def decode_access_token(token: str, *, secret: str) -> int:
     """The user id in a valid access token; anything forged, altered or expired is refused."""
+    return read_access_token(token, secret=secret).user_id
+
+
+def read_access_token(token: str, *, secret: str) -> AccessClaims:
+    """Who a valid access token speaks for, and until when."""
     try:
         # The header is checked first so that `alg: none` or an asymmetric algorithm is
         # refused whatever the library would make of it; decode() also pins HS256.
@@ -40,7 +45,7 @@ def decode_access_token(token: str, *, secret: str) -> int:
         raise Unauthenticated("Invalid access token") from error
     if claims.get("typ") != ACCESS or not str(claims.get("sub", "")).isdigit():
         raise Unauthenticated("Invalid access token")
-    return int(claims["sub"])
+    return AccessClaims(int(claims["sub"]), datetime.fromtimestamp(int(claims["exp"]), UTC))
 
 
 def new_refresh_token() -> str:

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking import estimates
 from repairbook.booking import repository as bookings
-from repairbook.booking.availability import Calendar, Slot, TimeRule, slots_of_day
+from repairbook.booking.availability import Calendar, Slot, SlotBooking, TimeRule, slots_of_day
+from repairbook.booking.events import SlotChanged, SlotEvent
 from repairbook.cars import service as cars
 from repairbook.catalog import service as catalog
 from repairbook.config import Settings
-from repairbook.db import violated_constraint
+from repairbook.db import record, violated_constraint
 from repairbook.errors import (
     InvalidInput,
     NoCar,
@@ -57,9 +58,19 @@ class BookingRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class DayStates:
+    """Every active receptionist's slots on a day, and who each booking shown belongs to."""
+
+    day: date
+    receptionists: Sequence[Receptionist]
+    slots: list[Slot]
+    client_of: dict[int, int]  # booking id → client id
+
+
+@dataclass(frozen=True, slots=True)
 class DaySchedule:
-    """Every active receptionist's slots on a day, and the bookings on it whose details
-    the reader may see (none for anonymous readers, own for clients, all for staff)."""
+    """A day's slots, and the bookings on it whose details the reader may see (none for
+    anonymous readers, own for clients, all for staff)."""
 
     day: date
     receptionists: Sequence[Receptionist]
@@ -101,6 +112,7 @@ async def book(
         if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
             return earlier
         raise _conflict(error) from error
+    _record(db, booking, SlotEvent.BOOKED)
     return booking
 
 
@@ -113,6 +125,7 @@ async def cancel(
     booking.cancelled_by_id = viewer.id
     booking.cancel_reason = optional_text(reason, "reason", 500)
     await db.flush()
+    _record(db, booking, SlotEvent.CANCELLED)
     return booking
 
 
@@ -130,6 +143,7 @@ async def reschedule(
     (when the constraints refuse) nothing changes."""
     booking = await _changeable(db, viewer, booking_id, now)
     day = await check_slot(db, calendar, receptionist_id, starts_at, now)
+    _record(db, booking, SlotEvent.MOVED_AWAY)
     booking.receptionist_id = receptionist_id
     booking.starts_at = starts_at
     booking.ends_at = starts_at + calendar.slot
@@ -139,7 +153,12 @@ async def reschedule(
             await db.flush()
     except IntegrityError as error:
         raise _conflict(error) from error
+    _record(db, booking, SlotEvent.MOVED_HERE)
     return booking
+
+
+def _record(db: AsyncSession, booking: Booking, change: SlotEvent) -> None:
+    record(db, SlotChanged(booking.day, booking.receptionist_id, booking.starts_at, change))
 
 
 async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: datetime) -> Car:
@@ -184,14 +203,13 @@ async def check_slot(
     return day
 
 
-async def day_schedule(
-    db: AsyncSession, day: date, viewer: User | None, *, calendar: Calendar, now: datetime
-) -> DaySchedule:
-    """Three queries whatever the number of receptionists and bookings, and one more for
-    the details the viewer may see."""
+async def day_states(
+    db: AsyncSession, day: date, *, calendar: Calendar, now: datetime
+) -> DayStates:
+    """Three queries whatever the number of receptionists and bookings."""
     receptionists = await catalog.receptionists(db, include_inactive=False)
     closed = await catalog.is_closed(db, day)
-    on_day = await bookings.of_day(db, day)
+    on_day: list[SlotBooking] = await bookings.of_day(db, day)
     slots = slots_of_day(
         calendar,
         day,
@@ -201,13 +219,26 @@ async def day_schedule(
         bookings=on_day,
     )
     shown = {slot.booking_id for slot in slots if slot.booking_id is not None}
+    client_of = {b.booking_id: b.client_id for b in on_day if b.booking_id in shown}
+    return DayStates(day, receptionists, slots, client_of)
+
+
+async def day_schedule(
+    db: AsyncSession, day: date, viewer: User | None, *, calendar: Calendar, now: datetime
+) -> DaySchedule:
+    """The day's states, and one more query for the details the viewer may see."""
+    states = await day_states(db, day, calendar=calendar, now=now)
     visible = [
-        b.booking_id
-        for b in on_day
-        if b.booking_id in shown and viewer is not None and viewer.may_see(b.client_id)
+        booking_id
+        for booking_id, client_id in states.client_of.items()
+        if viewer is not None and viewer.may_see(client_id)
     ]
-    details = await bookings.get_many(db, visible) if visible else []
-    return DaySchedule(day, receptionists, slots, details)
+    details = await bookings_by_id(db, visible)
+    return DaySchedule(day, states.receptionists, states.slots, details)
+
+
+async def bookings_by_id(db: AsyncSession, booking_ids: Sequence[int]) -> Sequence[Booking]:
+    return await bookings.get_many(db, booking_ids) if booking_ids else []
 
 
 async def visible(db: AsyncSession, viewer: User, booking_id: int) -> Booking:

@@ -24,7 +24,8 @@ from repairbook.catalog.entries import (
     ReceptionistEntry,
     RepairTypeEntry,
 )
-from repairbook.db import flush
+from repairbook.catalog.events import DayClosed, ReceptionistActivity
+from repairbook.db import flush, record
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.base import Base
 from repairbook.models.catalog import (
@@ -186,22 +187,28 @@ async def save_receptionist(
     db: AsyncSession, receptionist_id: int | None, entry: ReceptionistEntry
 ) -> Receptionist:
     person = await _load_or_new(db, Receptionist, receptionist_id)
+    was_on_the_board = receptionist_id is not None and person.active
     person.last_name = clean_text(entry.last_name, "lastName", 64)
     person.first_name = clean_text(entry.first_name, "firstName", 64)
     person.patronymic = optional_text(entry.patronymic, "patronymic", 64)
     person.active = entry.active
-    return await _persist(db, person)
+    await _persist(db, person)
+    if person.active != was_on_the_board:
+        # Inactive receptionists are left off the board: their column comes or goes.
+        record(db, ReceptionistActivity(person.id, person.active))
+    return person
 
 
 async def set_closed_day(
     db: AsyncSession, day: date, *, closed: bool, note: str | None
 ) -> str | None:
     """Close the shop on a day (with a note, returned as saved) or open it again."""
-    if not closed:
+    saved = optional_text(note, "note", 200) if closed else None
+    if closed:
+        await repository.close_day(db, day, saved)
+    else:
         await repository.open_day(db, day)
-        return None
-    saved = optional_text(note, "note", 200)
-    await repository.close_day(db, day, saved)
+    record(db, DayClosed(day, closed))
     return saved
 
 

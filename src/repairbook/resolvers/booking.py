@@ -61,14 +61,14 @@ class BookingQuery:
     async def my_bookings(self, info: Info, include_past: bool = False) -> list[Booking]:
         viewer = info.context.require_user()
         rows = await info.context.loaders.bookings_of.load(ClientBookings(viewer.id, include_past))
-        return await Booking.from_rows(info.context, rows)
+        return await Booking.from_rows(info.context.loaders, rows)
 
     @strawberry.field(permission_classes=SIGNED_IN, description="Your booking, or any for staff.")
     async def booking(self, info: Info, id: strawberry.ID) -> Booking:
         viewer = info.context.require_user()
         async with read_only(info.context.database) as db:
             row = await booking.visible(db, viewer, parse_id(id, "id"))
-        return await Booking.from_row(info.context, row)
+        return await Booking.from_row(info.context.loaders, row)
 
     @strawberry.field(
         permission_classes=STAFF,
@@ -84,7 +84,7 @@ class BookingQuery:
         receptionist = parse_id(receptionist_id, "receptionistId") if receptionist_id else None
         async with read_only(info.context.database) as db:
             rows = await booking.in_range(db, from_, to, receptionist, limit=MAX_BOOKINGS)
-        return await Booking.from_rows(info.context, rows)
+        return await Booking.from_rows(info.context.loaders, rows)
 
 
 @strawberry.type
@@ -119,7 +119,7 @@ class BookingMutation:
         calendar = booking.calendar_of(c.settings)
         async with unit_of_work(c.database) as db:
             row = await booking.book(db, viewer, input.to_domain(), calendar=calendar, now=c.now())
-        return await Booking.from_row(c, row)
+        return await Booking.from_row(c.loaders, row)
 
     @strawberry.mutation(
         permission_classes=SIGNED_IN,
@@ -132,7 +132,7 @@ class BookingMutation:
         viewer = c.require_user()
         async with unit_of_work(c.database) as db:
             row = await booking.cancel(db, viewer, parse_id(id, "id"), reason, now=c.now())
-        return await Booking.from_row(c, row)
+        return await Booking.from_row(c.loaders, row)
 
     @strawberry.mutation(
         permission_classes=SIGNED_IN,
@@ -153,4 +153,4 @@ class BookingMutation:
                 calendar=booking.calendar_of(c.settings),
                 now=c.now(),
             )
-        return await Booking.from_row(c, row)
+        return await Booking.from_row(c.loaders, row)

@@ -53,7 +53,7 @@ class User:
         rows = await info.context.loaders.bookings_of.load(
             ClientBookings(int(self.id), include_past)
         )
-        return await Booking.from_rows(info.context, rows)
+        return await Booking.from_rows(info.context.loaders, rows)
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:

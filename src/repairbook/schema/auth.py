@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from repairbook.accounts import service as accounts
-from repairbook.accounts.tokens import decode_access_token
+from repairbook.accounts.tokens import read_access_token
 from repairbook.db import read_only
 from repairbook.errors import NotFound, Unauthenticated
 from repairbook.schema.context import Context
@@ -28,9 +28,10 @@ async def authenticate(context: Context, authorization: str | None) -> None:
     try:
         if not token:
             raise Unauthenticated("Authorization header must be 'Bearer <accessToken>'")
-        user_id = decode_access_token(token, secret=context.settings.secret_key.get_secret_value())
+        claims = read_access_token(token, secret=context.settings.secret_key.get_secret_value())
         async with read_only(context.database) as db:
-            context.viewer = await accounts.get_user(db, user_id)
+            context.viewer = await accounts.get_user(db, claims.user_id)
+        context.access_expires_at = claims.expires_at
     except NotFound:
         context.auth_error = Unauthenticated("The account of this token no longer exists")
     except Unauthenticated as error:

@@ -20,6 +20,7 @@ from repairbook.schema.cars import Car
 from repairbook.schema.catalog import CarModel, Receptionist, RepairType, gid
 from repairbook.schema.context import Context
 from repairbook.schema.ids import parse_id
+from repairbook.schema.loaders import Loaders
 
 if TYPE_CHECKING:
     from repairbook.schema.accounts import User
@@ -107,7 +108,7 @@ class Booking:
     cancel_reason: str | None
 
     @classmethod
-    async def from_rows(cls, context: Context, rows: Sequence[m.Booking]) -> list[Booking]:
+    async def from_rows(cls, loaders: Loaders, rows: Sequence[m.Booking]) -> list[Booking]:
         """Bookings with everything they refer to, fetched in one batch per kind.
 
         Resolving these per booking (an async field each) costs far more on a full day's
@@ -115,7 +116,6 @@ class Booking:
         """
         from repairbook.schema.accounts import User
 
-        loaders = context.loaders
         receptionist_rows, car_rows, client_rows, repair_rows = await asyncio.gather(
             loaders.receptionists.load_many([row.receptionist_id for row in rows]),
             loaders.cars.load_many([row.car_id for row in rows]),
@@ -150,8 +150,8 @@ class Booking:
         ]
 
     @classmethod
-    async def from_row(cls, context: Context, row: m.Booking) -> Booking:
-        return (await cls.from_rows(context, [row]))[0]
+    async def from_row(cls, loaders: Loaders, row: m.Booking) -> Booking:
+        return (await cls.from_rows(loaders, [row]))[0]
 
 
 def _exists(row: T | None) -> T:
@@ -183,7 +183,7 @@ class DaySchedule:
     async def from_domain(
         cls, context: Context, schedule: booking_service.DaySchedule
     ) -> DaySchedule:
-        details = {int(b.id): b for b in await Booking.from_rows(context, schedule.details)}
+        details = {int(b.id): b for b in await Booking.from_rows(context.loaders, schedule.details)}
         receptionists = {r.id: Receptionist.from_model(r) for r in schedule.receptionists}
         return cls(
             date=schedule.day,

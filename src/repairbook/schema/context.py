@@ -16,6 +16,7 @@ from repairbook.accounts.ratelimit import LoginThrottle
 from repairbook.config import Settings
 from repairbook.db import Database
 from repairbook.errors import Forbidden, Unauthenticated
+from repairbook.live.hub import SlotHub
 from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
 from repairbook.schema.loaders import Loaders, create_loaders
@@ -31,10 +32,18 @@ class Context:
     viewer: User | None = None
     # Why a presented token was refused; raised only where a signed-in user is needed.
     auth_error: Unauthenticated | None = None
+    # When the viewer's access token runs out: a websocket stays signed in until then.
+    access_expires_at: datetime | None = None
+    # The websocket's connection_init payload (graphql-transport-ws).
+    connection_params: dict[str, object] | None = None
+    hub: SlotHub | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = create_loaders(self.resources.database, self.resources.clock)
+        self.loaders = self.fresh_loaders()
+
+    def fresh_loaders(self) -> Loaders:
+        return create_loaders(self.resources.database, self.resources.clock)
 
     @property
     def settings(self) -> Settings:
@@ -70,6 +79,12 @@ class Context:
         if user.role not in roles:
             raise Forbidden()
         return user
+
+    def seconds_signed_in(self) -> float | None:
+        """How long the viewer's token still holds; None for an anonymous viewer."""
+        if self.access_expires_at is None:
+            return None
+        return max((self.access_expires_at - self.now()).total_seconds(), 0.0)
 
     @property
     def is_staff(self) -> bool:

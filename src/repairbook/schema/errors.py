@@ -11,8 +11,10 @@ import logging
 import re
 from collections.abc import Iterator
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
 
 from repairbook.errors import ErrorCode, RepairbookError
 
@@ -22,13 +24,24 @@ _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
+        """Over HTTP: the one result, before it is sent."""
         yield
-        result = self.execution_context.result
+        self._convert_all(self.execution_context.result)
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        """Over the websocket: each result, before it is sent (on_operation only ends
+        when the whole stream has ended)."""
+        self._convert_all(result)
+        yield
+
+    def _convert_all(self, result: object) -> None:
         errors = getattr(result, "errors", None)
-        if result is not None and errors:
+        if isinstance(result, ExecutionResult | GraphQLExecutionResult) and errors:
             result.errors = [self.convert(error) for error in errors]
 
     def convert(self, error: GraphQLError) -> GraphQLError:
+        if error.extensions and "code" in error.extensions:
+            return error  # converted already
         original = error.original_error
         if isinstance(original, GraphQLError) and original.original_error is not None:
             original = original.original_error

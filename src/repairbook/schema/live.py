@@ -1,0 +1,59 @@
+"""GraphQL types for the live board: one changed slot at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+import strawberry
+
+from repairbook.live.hub import SlotUpdate
+from repairbook.live.signals import Change
+from repairbook.schema.booking import Booking, Slot
+from repairbook.schema.catalog import Receptionist
+from repairbook.schema.loaders import Loaders
+
+SlotChangeKind = strawberry.enum(Change, name="SlotChangeKind")
+
+
+@strawberry.type(description="A slot as the board shows it now, what happened to it, and when.")
+class SlotChange:
+    slot: Slot
+    change: SlotChangeKind  # type: ignore[valid-type]
+    at: datetime = strawberry.field(description="When the change was committed.")
+
+
+async def render(
+    update: SlotUpdate, *, detailed: bool, new_loaders: Callable[[], Loaders]
+) -> SlotChange:
+    """The update as one kind of viewer sees it: built once per update for all subscribers
+    who see the same thing (with the booking's details, or states only)."""
+    key = detailed and update.booking is not None
+    view: asyncio.Future[SlotChange] | None = update.views.get(key)
+    if view is None:
+        view = asyncio.ensure_future(_build(update, key, new_loaders))
+        update.views[key] = view
+    # Shielded: a subscriber that goes away must not cancel the others' rendering.
+    return await asyncio.shield(view)
+
+
+async def _build(
+    update: SlotUpdate, detailed: bool, new_loaders: Callable[[], Loaders]
+) -> SlotChange:
+    slot = update.slot
+    booking = None
+    if detailed and update.booking is not None:
+        booking = await Booking.from_row(new_loaders(), update.booking)
+    return SlotChange(
+        slot=Slot(
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            receptionist=Receptionist.from_model(update.receptionist),
+            state=slot.state,
+            bookable=slot.bookable,
+            booking=booking,
+        ),
+        change=update.change,
+        at=update.at,
+    )

@@ -43,6 +43,7 @@ from repairbook.booking.availability import Calendar
 from repairbook.booking.service import calendar_of
 from repairbook.config import Settings
 from repairbook.embedded import EmbeddedServices, free_port
+from support import fill_catalog
 
 console = Console()
 ANONYMOUS = "query ($d: Date!) { availability(date: $d) { date slots { startsAt endsAt state bookable receptionist { id fullName } } } }"
@@ -121,7 +122,7 @@ def fill(libpq: str, args: argparse.Namespace, calendar: Calendar) -> date:
         days = math.ceil(args.bookings / (per_day * 0.8))
         future = min(calendar.window_days, max(days // 10, 2))
         first_day = target + timedelta(days=future) - timedelta(days=days)
-        ids = _catalog(conn, args.receptionists, clients=per_day)
+        ids = fill_catalog(conn, args.receptionists, clients=per_day)
         rng = random.Random(7)
         with Progress(console=console) as progress, conn.cursor() as cur:
             task = progress.add_task(
@@ -176,50 +177,6 @@ PRICE_LINES = json.dumps(
         }
     ]
 )
-
-
-def _catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int) -> dict[str, Any]:
-    oil = conn.execute(
-        "INSERT INTO oils (brand, viscosity, price_per_litre) VALUES ('Shell', '5W-30', 950) RETURNING id"
-    ).fetchone()
-    engine = conn.execute(
-        "INSERT INTO engines (code, displacement_l, oil_id, oil_volume_l) VALUES ('G4FG', 1.6, %s, 3.3) RETURNING id",
-        oil,
-    ).fetchone()
-    model = conn.execute(
-        "INSERT INTO car_models (name, image_url, price_coefficient, engine_id) VALUES ('Kia Rio (IV)', '/static/cars/kia-rio-4.svg', 1.1, %s) RETURNING id",
-        engine,
-    ).fetchone()
-    rate = conn.execute(
-        "INSERT INTO labor_rates (name, price_per_hour) VALUES ('ТО', 2500) RETURNING id"
-    ).fetchone()
-    assert rate is not None
-    assert model is not None
-    repair = conn.execute(
-        "INSERT INTO repair_types (name, kind, labor_hours, labor_rate_id, car_model_id) VALUES ('ТО-1', 'MAINTENANCE', 1.5, %s, %s) RETURNING id",
-        (rate[0], model[0]),
-    ).fetchone()
-    assert repair is not None
-    people = [
-        conn.execute(
-            "INSERT INTO receptionists (last_name, first_name) VALUES (%s, 'Иван') RETURNING id",
-            (f"Приёмщик {n}",),
-        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
-        for n in range(receptionists)
-    ]
-    users, cars = [], []
-    for n in range(clients):
-        user = conn.execute(
-            "INSERT INTO users (nick, email, password_hash, first_name, last_name) VALUES (%s, %s, 'x', 'Иван', 'Петров') RETURNING id",
-            (f"client{n}", f"client{n}@example.com"),
-        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
-        car = conn.execute(
-            "INSERT INTO cars (owner_id, vin, plate, sts_number, sold_on, mileage_km, car_model_id) VALUES (%s, %s, 'А123ВС77', '9999123456', '2020-01-01', 1000, %s) RETURNING id",
-            (user, f"XW8ZZZ61ZJG{n:06d}", model[0]),
-        ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
-        users.append(user)
-        cars.append(car)
-    return {"receptionists": people, "users": users, "cars": cars, "repair_type": repair[0]}
 
 
 Results = dict[tuple[str, int], tuple[float, list[float]]]

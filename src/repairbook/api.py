@@ -21,6 +21,7 @@ from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.schema.errors import ErrorCodes
+from repairbook.schema.execution import SharedEventExecution
 
 Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery))
 Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation, BookingMutation))
@@ -42,6 +43,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=SharedEventExecution,
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),

@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UNSET, UnsetType
+from strawberry.types.unset import UnsetType
 
 from repairbook.api import schema_for
 from repairbook.booking.service import calendar_of
@@ -92,13 +92,13 @@ class GraphQLApp(GraphQL[Context, None]):
         params = context.connection_params or {}
         header = params.get("Authorization", params.get("authorization"))
         if header is None:
-            return UNSET
+            return UnsetType()  # a plain connection_ack
         if not isinstance(header, str) or not header.strip():
             raise ConnectionRejectionError
         await authenticate(context, header)
         if context.auth_error is not None:
             raise ConnectionRejectionError
-        return UNSET
+        return UnsetType()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")

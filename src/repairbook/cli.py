@@ -10,7 +10,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -31,6 +31,9 @@ app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
+# How uvicorn serves the app, for `dev` and `serve` alike. Live-board frames are small and
+# go to many subscribers: compressing each one per connection cost more CPU than it saved.
+SERVER_OPTIONS: dict[str, Any] = {"ws_per_message_deflate": False, "server_header": False}
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
@@ -99,7 +102,8 @@ async def _run_api_and_worker(settings: Settings, host: str, port: int) -> None:
     from repairbook.app import create_app
     from repairbook.worker import create_worker
 
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port))
+    config = uvicorn.Config(create_app(settings), host=host, port=port, **SERVER_OPTIONS)
+    server = uvicorn.Server(config)
     worker = create_worker(settings, handle_signals=False)
     worker_task = asyncio.create_task(worker.async_run())
     try:
@@ -130,7 +134,7 @@ def serve(
             port=port,
             workers=workers,
             proxy_headers=True,
-            server_header=False,
+            **SERVER_OPTIONS,
         )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -22,6 +24,8 @@ class SlotChange:
     slot: Slot
     change: SlotChangeKind  # type: ignore[valid-type]
     at: datetime = strawberry.field(description="When the change was committed.")
+    # Results per (document, variables), shared by every subscriber given this very object.
+    rendered: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
 
 
 async def render(

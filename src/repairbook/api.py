@@ -20,7 +20,7 @@ from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
-from repairbook.schema.errors import ErrorCodes
+from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 
 Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery))
@@ -48,6 +48,7 @@ def build_schema(
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases),
             partial(MaxTokensLimiter, max_token_count=max_tokens),
+            SubscriptionsOverWebsocket,
             ErrorCodes,
         ],
     )

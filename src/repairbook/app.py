@@ -21,7 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from repairbook.api import schema_for
@@ -32,6 +34,7 @@ from repairbook.live.publisher import slot_publisher
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
+from repairbook.schema.errors import public_errors
 from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,19 @@ class GraphQLApp(GraphQL[Context, None]):
         if context.auth_error is not None:
             raise ConnectionRejectionError
         return UnsetType()
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Every HTTP response's errors are made public here, whatever path made them."""
+        if result.errors:
+            settings: Settings = request.app.state.resources.settings
+            result.errors = public_errors(
+                result.errors,
+                request_id=request.state.request_id,
+                production=settings.is_production,
+            )
+        return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")

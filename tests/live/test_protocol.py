@@ -162,3 +162,19 @@ async def test_a_slow_subscriber_is_dropped_without_slowing_the_others(
                 await asyncio.wait_for(slow.next(), 0.2)
     finally:
         await hub.stop()
+
+
+async def test_a_subscription_over_http_is_refused_with_a_code(api: Api) -> None:
+    query = "subscription ($d: Date!) { slotChanged(date: $d) { change } }"
+    for method in ("GET", "POST"):
+        if method == "GET":
+            response = await api.http.get(
+                "/graphql", params={"query": query, "variables": f'{{"d": "{day(api, 1)}"}}'}
+            )
+        else:
+            response = await api.http.post(
+                "/graphql", json={"query": query, "variables": {"d": day(api, 1)}}
+            )
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", (method, error)
+        assert "websocket" in error["message"]

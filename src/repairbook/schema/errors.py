@@ -3,87 +3,109 @@
 Domain errors keep their message and code; problems with the request document or its
 variables become BAD_USER_INPUT; anything else is masked as INTERNAL_SERVER_ERROR with a
 request id that is logged together with the traceback.
+
+`public_errors` is applied to every result a caller can receive: by the `ErrorCodes`
+extension (each result of a stream, and a direct execution) and by the HTTP view (every
+HTTP response). It is idempotent, so a result seen twice comes out the same.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from repairbook.errors import ErrorCode, RepairbookError
+from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
 
 log = logging.getLogger("repairbook.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
+def public_errors(
+    errors: Sequence[GraphQLError], *, request_id: str, production: bool
+) -> list[GraphQLError]:
+    return [_public(error, request_id, production) for error in errors]
+
+
+def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error  # public already
+    original = error.original_error
+    if isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    if isinstance(original, RepairbookError):
+        extensions: dict[str, object] = {"code": original.code.value}
+        if original.field:
+            extensions["field"] = original.field
+        return _copy(error, original.message, extensions)
+    if error.path is None and (original is None or error.nodes or error.positions):
+        # About the document itself, located in it: syntax, validation, limits, variables.
+        # Field suggestions help integrators in development but map the schema for others.
+        message = _SUGGESTION.sub("", error.message) if production else error.message
+        return _copy(error, message, {"code": ErrorCode.BAD_USER_INPUT.value})
+    log.error(
+        "unexpected error in %s (request id %s)",
+        ".".join(map(str, error.path or [])) or "the operation",
+        request_id,
+        exc_info=original or error,
+    )
+    return _copy(
+        error,
+        f"Internal server error; quote request id {request_id} when reporting it",
+        {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id},
+    )
+
+
+def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        """Over HTTP: the one result, before it is sent."""
+        """A direct execution's one result, once the operation is done."""
         yield
-        self._convert_all(self.execution_context.result)
+        self._convert(self.execution_context.result)
 
-    def on_stream_result(self, result: object) -> Iterator[None]:
-        """Over the websocket: each result, before it is sent (on_operation only ends
-        when the whole stream has ended)."""
-        self._convert_all(result)
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result of a stream (the websocket), before it is sent: on_operation only
+        ends when the whole stream has."""
+        self._convert(result)
         yield
 
-    def _convert_all(self, result: object) -> None:
+    def _convert(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
-        if isinstance(result, ExecutionResult | GraphQLExecutionResult) and errors:
-            result.errors = [self.convert(error) for error in errors]
+        if errors:
+            context = self.execution_context.context
+            settings = getattr(context, "settings", None)
+            result.errors = public_errors(
+                errors,
+                request_id=getattr(context, "request_id", "-"),
+                production=settings is not None and settings.is_production,
+            )
 
-    def convert(self, error: GraphQLError) -> GraphQLError:
-        if error.extensions and "code" in error.extensions:
-            return error  # converted already
-        original = error.original_error
-        if isinstance(original, GraphQLError) and original.original_error is not None:
-            original = original.original_error
-        if isinstance(original, RepairbookError):
-            extensions: dict[str, object] = {"code": original.code.value}
-            if original.field:
-                extensions["field"] = original.field
-            return self._copy(error, original.message, extensions)
-        if error.path is None:
-            # Raised before any resolver ran: syntax, validation, limits, variable values.
-            return self._copy(error, self._public(error.message), {"code": "BAD_USER_INPUT"})
-        return self._mask(error)
 
-    def _mask(self, error: GraphQLError) -> GraphQLError:
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        log.error(
-            "unexpected error in %s (request id %s)",
-            ".".join(map(str, error.path or [])),
-            request_id,
-            exc_info=error.original_error or error,
-        )
-        return self._copy(
-            error,
-            f"Internal server error; quote request id {request_id} when reporting it",
-            {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id},
-        )
+class SubscriptionsOverWebsocket(SchemaExtension):
+    """A subscription sent over plain HTTP is refused with a code, not run as a query."""
 
-    def _public(self, message: str) -> str:
-        settings = getattr(self.execution_context.context, "settings", None)
-        if settings is not None and settings.is_production:
-            # Field suggestions help integrators in development but map the schema for others.
-            return _SUGGESTION.sub("", message)
-        return message
-
-    @staticmethod
-    def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
-        return GraphQLError(
-            message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions=extensions,
-        )
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.operation_type is OperationType.SUBSCRIPTION and not isinstance(
+            getattr(context.context, "request", None), WebSocket
+        ):
+            raise InvalidInput(
+                "Subscriptions run over the websocket at /graphql (graphql-transport-ws)"
+            )
+        yield

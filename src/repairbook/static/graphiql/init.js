@@ -17,7 +17,9 @@
 
   var url = window.location.origin + window.location.pathname;
   var wsUrl = url.replace(/^http/, "ws");
-  var params = new URLSearchParams(window.location.search);
+  // A document to start with may come in the fragment: /graphql#query=… (a `?query=` in the
+  // URL is an API call, answered with JSON, not this page).
+  var params = new URLSearchParams(window.location.hash.slice(1));
 
   var fetcher = GraphiQL.createFetcher({
     url: url,

@@ -31,6 +31,7 @@ from repairbook.booking.service import calendar_of
 from repairbook.config import Settings
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
+from repairbook.notifications.tasks import delivery_requester
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
@@ -162,7 +163,10 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         resources = app.state.resources = await Resources.open(settings)
         assert settings.redis_url
-        resources.database.after_commit.append(slot_publisher(resources.redis, resources.clock))
+        resources.database.after_commit += [
+            slot_publisher(resources.redis, resources.clock),
+            delivery_requester(resources.redis),
+        ]
         hub = app.state.hub = SlotHub(
             settings.redis_url, resources.database, calendar_of(settings), resources.clock
         )

@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "repairbook <noreply@repairbook.local>"
+    smtp_timeout_seconds: float = Field(default=15, gt=0)
+    # Delivery: a batch is claimed for this long; a worker that dies releases it then.
+    mail_lease_seconds: int = Field(default=120, ge=1)
+    mail_batch_size: int = Field(default=100, ge=1, le=10_000)
+    # A failed attempt waits this long, doubling up to an hour; then the message fails.
+    mail_retry_seconds: int = Field(default=30, ge=1)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    reminder_hour: int = Field(default=10, ge=0, le=23)  # shop time, the day before a visit
+    shop_name: str = "Автосервис repairbook"
+    shop_address: str = "Москва, ул. Автомобильная, 1"
+    shop_phone: str = "+7 495 000-00-00"
 
     access_token_minutes: int = Field(default=15, ge=1)
     refresh_token_days: int = Field(default=30, ge=1)

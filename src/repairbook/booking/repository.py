@@ -5,13 +5,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TypeAlias
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking.availability import SlotBooking
 from repairbook.db import any_of
+from repairbook.models.accounts import User
 from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.cars import Car
+from repairbook.models.catalog import CarModel, Receptionist, RepairKind, RepairType
+
+# A booking with what its emails say: client, car model, plate, repair, receptionist's names.
+BookingFacts: TypeAlias = "Row[Booking, User, str, str, str, str, str]"
+# A car with its owner, model name, last past maintenance visit (or None), booked ahead.
+CarFacts: TypeAlias = "Row[Car, User, str, date | None, bool]"
 
 
 async def get(db: AsyncSession, booking_id: int, *, for_update: bool = False) -> Booking | None:
@@ -86,3 +95,73 @@ async def of_clients(
 
 async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
     return await db.get(Quote, quote_id)
+
+
+def _booking_facts() -> Select[Booking, User, str, str, str, str, str]:
+    return (
+        select(
+            Booking,
+            User,
+            CarModel.name.label("model"),
+            Car.plate,
+            RepairType.name.label("repair"),
+            Receptionist.last_name.label("receptionist_last"),
+            Receptionist.first_name.label("receptionist_first"),
+        )
+        .join(User, User.id == Booking.client_id)
+        .join(Car, Car.id == Booking.car_id)
+        .join(CarModel, CarModel.id == Car.car_model_id)
+        .join(RepairType, RepairType.id == Booking.repair_type_id)
+        .join(Receptionist, Receptionist.id == Booking.receptionist_id)
+    )
+
+
+async def mail_facts(db: AsyncSession, booking_id: int) -> BookingFacts:
+    """Everything a booking's emails say, in one query: who, what car, which work, with whom."""
+    return (await db.execute(_booking_facts().where(Booking.id == booking_id))).one()
+
+
+async def reminder_batch(
+    db: AsyncSession, day: date, *, after_id: int, limit: int
+) -> Sequence[BookingFacts]:
+    """The next `limit` active bookings on `day` (by id, after `after_id`), with their facts."""
+    query = (
+        _booking_facts()
+        .where(Booking.day == day, Booking.status == BookingStatus.ACTIVE, Booking.id > after_id)
+        .order_by(Booking.id)
+        .limit(limit)
+    )
+    return (await db.execute(query)).all()
+
+
+async def maintenance_batch(
+    db: AsyncSession, now: datetime, *, after_id: int, limit: int
+) -> Sequence[CarFacts]:
+    """The next `limit` cars on the road (by id), each with its owner, its last past visit
+    for maintenance and whether one is booked ahead."""
+    maintenance = (
+        select(Booking.day)
+        .join(RepairType, RepairType.id == Booking.repair_type_id)
+        .where(
+            Booking.car_id == Car.id,
+            Booking.status == BookingStatus.ACTIVE,
+            RepairType.kind == RepairKind.MAINTENANCE,
+        )
+    )
+    last_visit = (
+        maintenance.where(Booking.starts_at < now)
+        .order_by(Booking.day.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("last_visit")
+    )
+    booked_ahead = maintenance.where(Booking.starts_at >= now).exists().label("booked_ahead")
+    query = (
+        select(Car, User, CarModel.name.label("model"), last_visit, booked_ahead)
+        .join(User, User.id == Car.owner_id)
+        .join(CarModel, CarModel.id == Car.car_model_id)
+        .where(Car.removed_at.is_(None), Car.id > after_id)
+        .order_by(Car.id)
+        .limit(limit)
+    )
+    return (await db.execute(query)).all()

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.booking import estimates
+from repairbook.booking import estimates, mail
 from repairbook.booking import repository as bookings
 from repairbook.booking.availability import Calendar, Slot, SlotBooking, TimeRule, slots_of_day
 from repairbook.booking.events import SlotChanged, SlotEvent
@@ -113,6 +113,7 @@ async def book(
             return earlier
         raise _conflict(error) from error
     _record(db, booking, SlotEvent.BOOKED)
+    await mail.confirmed(db, booking, now=now)
     return booking
 
 
@@ -126,6 +127,7 @@ async def cancel(
     booking.cancel_reason = optional_text(reason, "reason", 500)
     await db.flush()
     _record(db, booking, SlotEvent.CANCELLED)
+    await mail.cancelled(db, booking, viewer, now=now)
     return booking
 
 
@@ -144,6 +146,7 @@ async def reschedule(
     booking = await _changeable(db, viewer, booking_id, now)
     day = await check_slot(db, calendar, receptionist_id, starts_at, now)
     _record(db, booking, SlotEvent.MOVED_AWAY)
+    previous_starts_at = booking.starts_at
     booking.receptionist_id = receptionist_id
     booking.starts_at = starts_at
     booking.ends_at = starts_at + calendar.slot
@@ -154,6 +157,7 @@ async def reschedule(
     except IntegrityError as error:
         raise _conflict(error) from error
     _record(db, booking, SlotEvent.MOVED_HERE)
+    await mail.moved(db, booking, previous_starts_at, now=now)
     return booking
 
 

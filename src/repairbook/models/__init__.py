@@ -16,6 +16,7 @@ from repairbook.models.catalog import (
     RepairType,
     RepairTypePart,
 )
+from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 
 __all__ = [
     "Base",
@@ -27,7 +28,10 @@ __all__ = [
     "Consumable",
     "Engine",
     "LaborRate",
+    "MessageKind",
+    "MessageStatus",
     "Oil",
+    "OutboxMessage",
     "Quote",
     "Receptionist",
     "RefreshToken",

@@ -1,0 +1,1 @@
+"""Email: the outbox written with each change, and the worker's delivery of it."""

@@ -1,0 +1,154 @@
+"""Turning an outbox row into an email: subject, plain text, HTML and calendar files.
+
+Templates are Jinja2 files in `templates/`, one pair per kind and language:
+`<kind>.<locale>.txt` (its first line is the subject) and `<kind>.<locale>.html` (HTML is
+autoescaped). Calendar files are built with `icalendar`: one stable UID per booking, a
+higher SEQUENCE for every later change, METHOD:CANCEL for a cancellation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import cached_property
+from pathlib import Path
+
+import icalendar
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from repairbook.config import Settings
+from repairbook.models.notifications import MessageKind, OutboxMessage
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MONTHS = {
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "en": "January February March April May June July August September October November December",
+}
+_WEEKDAYS = {
+    "ru": "понедельник вторник среда четверг пятница суббота воскресенье",
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+}
+_CALENDAR = {
+    MessageKind.BOOKING_CONFIRMED: "REQUEST",
+    MessageKind.BOOKING_MOVED: "REQUEST",
+    MessageKind.BOOKING_CANCELLED: "CANCEL",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    attachments: list[dict[str, str]]
+
+
+class Renderer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def _env(self) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,  # a missing value is a template error, not a blank
+            keep_trailing_newline=True,
+        )
+        env.filters["when"] = self._when
+        env.filters["day"] = self._day
+        return env
+
+    def render(self, row: OutboxMessage) -> Rendered:
+        """Raises a jinja2 error for a broken template or missing data."""
+        locale = row.locale if row.locale in _MONTHS else "ru"
+        name = row.kind.value.lower()
+        context = {"d": row.data, "shop": self.settings, "locale": locale}
+        text = self._env.get_template(f"{name}.{locale}.txt").render(context)
+        subject, _, body = text.partition("\n")
+        html = self._env.get_template(f"{name}.{locale}.html").render(context)
+        attachments = []
+        if method := _CALENDAR.get(row.kind):
+            attachments.append(self._calendar(row, method))
+        return Rendered(subject.strip(), body.lstrip("\n"), html, attachments)
+
+    def email(self, row: OutboxMessage, rendered: Rendered, *, now: datetime) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = row.recipient
+        message["Subject"] = rendered.subject
+        message["Date"] = format_datetime(now)
+        message["Message-ID"] = message_id(row, self.settings)
+        for name, value in row.headers.items():
+            message[name] = value
+        message.set_content(rendered.text)
+        message.add_alternative(rendered.html, subtype="html")
+        for attachment in rendered.attachments:
+            maintype, _, subtype = attachment["content_type"].partition("/")
+            message.add_attachment(
+                attachment["content"].encode(),
+                maintype=maintype,
+                subtype=subtype.split(";")[0],
+                filename=attachment["filename"],
+                params={"method": attachment["method"], "charset": "utf-8"},
+            )
+        return message
+
+    def _calendar(self, row: OutboxMessage, method: str) -> dict[str, str]:
+        d = row.data
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//repairbook//booking//RU")
+        calendar.add("version", "2.0")
+        calendar.add("method", method)
+        event = icalendar.Event()
+        event.add("uid", f"booking-{d['booking_id']}@{mail_domain(self.settings)}")
+        event.add("sequence", d["sequence"])
+        event.add("dtstamp", datetime.now(UTC))
+        event.add("dtstart", datetime.fromisoformat(d["starts_at"]).astimezone(UTC))
+        event.add("dtend", datetime.fromisoformat(d["ends_at"]).astimezone(UTC))
+        event.add("summary", f"{self.settings.shop_name}: {d['repair']}")
+        event.add("location", self.settings.shop_address)
+        event.add("description", f"{d['car']}; {d['receptionist']}")
+        event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+        event.add("organizer", f"mailto:{parseaddr(self.settings.mail_from)[1]}")
+        event.add("attendee", f"mailto:{row.recipient}")
+        calendar.add_component(event)
+        return {
+            "filename": "cancel.ics" if method == "CANCEL" else "visit.ics",
+            "content_type": "text/calendar",
+            "method": method,
+            "content": calendar.to_ical().decode(),
+        }
+
+    def _when(self, value: str, locale: str) -> str:
+        """A moment as the shop's clock shows it: 'среда, 2 декабря 2026, 10:00'."""
+        moment = datetime.fromisoformat(value).astimezone(self.settings.zone)
+        return f"{self._day(moment.date().isoformat(), locale)}, {moment:%H:%M}"
+
+    @staticmethod
+    def _day(value: str, locale: str) -> str:
+        day = datetime.fromisoformat(value).date()
+        month = _MONTHS[locale].split()[day.month - 1]
+        weekday = _WEEKDAYS[locale].split()[day.weekday()]
+        return f"{weekday}, {day.day} {month} {day.year}"
+
+
+def mail_domain(settings: Settings) -> str:
+    address = parseaddr(settings.mail_from)[1]
+    return address.rpartition("@")[2] or "repairbook.local"
+
+
+def message_id(row: OutboxMessage, settings: Settings) -> str:
+    """The same for every attempt at this row, so a receiver can tell a repeat."""
+    return f"<outbox.{row.id}@{mail_domain(settings)}>"
+
+
+def retry_delay(attempts: int, settings: Settings) -> timedelta:
+    return timedelta(seconds=min(settings.mail_retry_seconds * 2 ** (attempts - 1), 3600))
+
+
+def calendar_sequence(moment: datetime) -> int:
+    """Later changes of one booking get higher SEQUENCE numbers: seconds since 2020."""
+    return int((moment - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds())

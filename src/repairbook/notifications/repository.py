@@ -1,0 +1,87 @@
+"""SQL for the outbox: claiming due messages, recording what came of each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from repairbook.models.booking import Booking, BookingStatus
+from repairbook.models.notifications import MessageStatus, OutboxMessage
+
+_DUE = or_(
+    and_(
+        OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= func.now()
+    ),
+    # A worker that died while sending: its lease has run out, the rows are due again.
+    and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.lease_until <= func.now()),
+)
+
+
+async def claim(
+    db: AsyncSession, *, lease: timedelta, limit: int, only: int | None = None
+) -> Sequence[OutboxMessage]:
+    """Take up to `limit` due messages for this worker until the lease runs out, oldest
+    first. SKIP LOCKED: two workers never take the same row."""
+    due = select(OutboxMessage.id).where(_DUE).order_by(OutboxMessage.id).limit(limit)
+    if only is not None:
+        due = due.where(OutboxMessage.id == only)
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
+        .values(status=MessageStatus.SENDING, lease_until=func.now() + lease)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await db.scalars(statement)).all()
+    return sorted(rows, key=lambda row: row.id)
+
+
+async def finish(db: AsyncSession, message_id: int, status: MessageStatus, **values: Any) -> None:
+    """Record the outcome of an attempt; the lease ends with it."""
+    await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.SENDING)
+        .values(status=status, lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def booking_still_at(db: AsyncSession, booking_id: int, starts_at: datetime) -> bool:
+    """Is the booking still active and still at this time (a reminder is about both)?"""
+    query = select(Booking.id).where(
+        Booking.id == booking_id,
+        Booking.status == BookingStatus.ACTIVE,
+        Booking.starts_at == starts_at,
+    )
+    return (await db.scalar(query)) is not None
+
+
+async def counts(db: AsyncSession) -> dict[MessageStatus, int]:
+    rows = await db.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    found = {status: int(count) for status, count in rows.all()}
+    return {status: found.get(status, 0) for status in MessageStatus}
+
+
+async def failed(db: AsyncSession, *, limit: int) -> Sequence[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.FAILED)
+        .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return (await db.scalars(query)).all()
+
+
+async def get(
+    db: AsyncSession, message_id: int, *, for_update: bool = False
+) -> OutboxMessage | None:
+    query = select(OutboxMessage).where(OutboxMessage.id == message_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await db.scalars(query)).first()

@@ -20,11 +20,15 @@ from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
+from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 
-Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery))
-Mutation = merge_types("Mutation", (AccountMutation, CatalogMutation, CarMutation, BookingMutation))
+Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery))
+Mutation = merge_types(
+    "Mutation",
+    (AccountMutation, CatalogMutation, CarMutation, BookingMutation, NotificationMutation),
+)
 Subscription = merge_types("Subscription", (LiveSubscription,))
 
 

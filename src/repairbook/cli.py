@@ -100,16 +100,14 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 async def _run_api_and_worker(settings: Settings, host: str, port: int) -> None:
     from repairbook.app import create_app
-    from repairbook.worker import create_worker
+    from repairbook.worker import run_worker
 
     config = uvicorn.Config(create_app(settings), host=host, port=port, **SERVER_OPTIONS)
     server = uvicorn.Server(config)
-    worker = create_worker(settings, handle_signals=False)
-    worker_task = asyncio.create_task(worker.async_run())
+    worker_task = asyncio.create_task(run_worker(settings))
     try:
         await server.serve()
     finally:
-        await worker.close()
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
@@ -141,10 +139,11 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background worker: email delivery and scheduled jobs."""
-    from repairbook.worker import create_worker
+    from repairbook.worker import run_worker
 
-    with _services(mail=True) as settings:
-        create_worker(settings).run()
+    _stop_on_sigterm()
+    with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(settings))
 
 
 @app.command()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker
+from redis.exceptions import RedisError
 
 from repairbook.accounts import tasks as account_tasks
 from repairbook.booking import tasks as booking_tasks
@@ -16,7 +18,7 @@ from repairbook.notifications import tasks as mail_tasks
 from repairbook.resources import QUEUE, Resources
 
 log = logging.getLogger(__name__)
-EVERY_MINUTE = set(range(60))
+EVERY_TEN_SECONDS = set(range(0, 60, 10))
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
@@ -37,9 +39,9 @@ def create_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
     return Worker(
         functions=[mail_tasks.deliver_outbox],
         cron_jobs=[
-            # The sweep: mail written while Redis was down, retries that fell due, batches
-            # a dead worker left behind.
-            cron(mail_tasks.deliver_outbox, minute=EVERY_MINUTE, run_at_startup=True),
+            # The sweep (one indexed query when nothing is due): mail written while Redis was
+            # down, retries that fell due, batches a dead worker left behind.
+            cron(mail_tasks.deliver_outbox, second=EVERY_TEN_SECONDS, run_at_startup=True),
             cron(booking_tasks.scan_reminders, minute={0, 15, 30, 45}, run_at_startup=True),
             cron(booking_tasks.scan_maintenance, hour={6}, minute={5}, run_at_startup=True),
             cron(account_tasks.purge_refresh_tokens, hour={3}, minute={17}, run_at_startup=True),
@@ -56,3 +58,37 @@ def create_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
         max_tries=1,
         keep_result=60,
     )
+
+
+async def run_worker(settings: Settings, *, max_backoff: float = 30.0) -> None:
+    """Run the worker until cancelled. arq's worker stops when Redis goes away; this one
+    starts a new one as soon as Redis answers again (mail written meanwhile waits in the
+    outbox and goes out with the first sweep)."""
+    delay = min(1.0, max_backoff)
+    while True:
+        worker = create_worker(settings, handle_signals=False)
+        try:
+            await worker.async_run()
+            return
+        except (RedisError, OSError) as error:
+            log.warning("worker lost Redis (%s); starting again in %.1fs", error, delay)
+        finally:
+            await _close(worker)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, max_backoff)
+
+
+async def _close(worker: Worker, *, grace: float = 5.0) -> None:
+    try:
+        # arq's close first waits for running jobs, which may hang on a Redis that is gone;
+        # a job cut short is safe (an outbox batch's lease runs out and it goes out later).
+        await asyncio.wait_for(worker.close(), grace)
+    except (RedisError, OSError, TimeoutError):
+        # arq's close also stops at its first Redis call, before it runs on_shutdown or
+        # closes its pool. Release what it could not.
+        for task in worker.tasks.values():
+            task.cancel()
+        await _shutdown(worker.ctx)
+        pool = getattr(worker, "_pool", None)
+        if pool is not None:
+            await pool.aclose(close_connection_pool=True)

@@ -79,6 +79,11 @@ async def run_worker(settings: Settings, *, max_backoff: float = 30.0) -> None:
 
 
 async def _close(worker: Worker, *, grace: float = 5.0) -> None:
+    # arq's close cancels the jobs still running. Let them finish first (a delivery cut
+    # short between the server's 250 and its SENT commit would go out again later).
+    running = [task for task in worker.tasks.values() if not task.done()]
+    if running:
+        await asyncio.wait(running, timeout=grace)
     try:
         # arq's close first waits for running jobs, which may hang on a Redis that is gone;
         # a job cut short is safe (an outbox batch's lease runs out and it goes out later).

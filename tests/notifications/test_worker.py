@@ -84,9 +84,9 @@ async def test_mail_written_while_redis_was_down_goes_out_when_it_is_back(
         assert await statuses(api.resources) == [MessageStatus.SENT, MessageStatus.PENDING]
         redis.start()
         messages = await inbox.wait_for(2, seconds=20)
+        assert await all_sent(api.resources, 2)
     assert "Вы записаны" in str(confirmation["Subject"])
     assert "отменена" in str(messages[1]["Subject"])
-    assert await all_sent(api.resources, 2)
 
 
 @contextlib.contextmanager

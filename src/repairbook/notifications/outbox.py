@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.db import Event, record
 from repairbook.models.accounts import User
-from repairbook.models.notifications import MessageKind, OutboxMessage
+from repairbook.models.notifications import MessageKind
+from repairbook.notifications import repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,26 +46,7 @@ async def queue(db: AsyncSession, mails: Sequence[Mail]) -> list[int]:
     """Write the messages not written before (by dedupe key); the new rows' ids."""
     if not mails:
         return []
-    statement = (
-        pg_insert(OutboxMessage)
-        .values([_row(mail) for mail in mails])
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        .returning(OutboxMessage.id)
-    )
-    ids = sorted((await db.scalars(statement)).all())
+    ids = await repository.insert_new(db, mails)
     if ids:
         record(db, MailQueued(ids[0]))
     return ids
-
-
-def _row(mail: Mail) -> dict[str, Any]:
-    return {
-        "kind": mail.kind,
-        "dedupe_key": mail.dedupe_key,
-        "user_id": mail.user_id,
-        "recipient": mail.recipient,
-        "locale": mail.locale,
-        "data": mail.data,
-        "booking_id": mail.booking_id,
-        "headers": mail.headers,
-    }

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.notifications import MessageStatus, OutboxMessage
+
+if TYPE_CHECKING:
+    from repairbook.notifications.outbox import Mail
+
+# One short statement whatever the number of rows: the batch goes as one JSON document,
+# unpacked by PostgreSQL. (A multi-row VALUES clause is compiled and parsed afresh for every
+# batch, and arrays are quoted element by element on the way: both were the scans' cost.)
+_INSERT_NEW = text("""
+    INSERT INTO outbox_messages
+        (kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers)
+    SELECT kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+        kind message_kind, dedupe_key text, user_id bigint, recipient text, locale text,
+        data jsonb, booking_id bigint, headers jsonb)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id
+""")
 
 _DUE = or_(
     and_(
@@ -19,6 +37,25 @@ _DUE = or_(
     # A worker that died while sending: its lease has run out, the rows are due again.
     and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.lease_until <= func.now()),
 )
+
+
+async def insert_new(db: AsyncSession, mails: Sequence[Mail]) -> list[int]:
+    """Insert the messages whose dedupe key is new; their ids, lowest first."""
+    rows = [
+        {
+            "kind": mail.kind.value,
+            "dedupe_key": mail.dedupe_key,
+            "user_id": mail.user_id,
+            "recipient": mail.recipient,
+            "locale": mail.locale,
+            "data": mail.data,
+            "booking_id": mail.booking_id,
+            "headers": mail.headers,
+        }
+        for mail in mails
+    ]
+    result = await db.execute(_INSERT_NEW, {"rows": json.dumps(rows)})
+    return sorted(row[0] for row in result)
 
 
 async def claim(

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 from repairbook.config import Settings
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
+from repairbook.resolvers.campaigns import CampaignMutation, CampaignQuery
 from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
@@ -24,10 +25,19 @@ from repairbook.resolvers.notifications import NotificationMutation, Notificatio
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 
-Query = merge_types("Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery))
+Query = merge_types(
+    "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
+)
 Mutation = merge_types(
     "Mutation",
-    (AccountMutation, CatalogMutation, CarMutation, BookingMutation, NotificationMutation),
+    (
+        AccountMutation,
+        CatalogMutation,
+        CarMutation,
+        BookingMutation,
+        NotificationMutation,
+        CampaignMutation,
+    ),
 )
 Subscription = merge_types("Subscription", (LiveSubscription,))
 

@@ -26,8 +26,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
+from repairbook import pages
 from repairbook.api import schema_for
 from repairbook.booking.service import calendar_of
+from repairbook.campaigns.tasks import campaign_requester
 from repairbook.config import Settings
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
@@ -166,6 +168,7 @@ def create_app(settings: Settings) -> Starlette:
         resources.database.after_commit += [
             slot_publisher(resources.redis, resources.clock),
             delivery_requester(resources.redis),
+            campaign_requester(resources.redis),
         ]
         hub = app.state.hub = SlotHub(
             settings.redis_url, resources.database, calendar_of(settings), resources.clock
@@ -189,6 +192,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/unsubscribe", pages.unsubscribe, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),

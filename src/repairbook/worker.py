@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 
 from repairbook.accounts import tasks as account_tasks
 from repairbook.booking import tasks as booking_tasks
+from repairbook.campaigns import tasks as campaign_tasks
 from repairbook.config import Settings
 from repairbook.notifications import tasks as mail_tasks
 from repairbook.resources import QUEUE, Resources
@@ -24,7 +25,10 @@ EVERY_TEN_SECONDS = set(range(0, 60, 10))
 async def _startup(ctx: dict[str, Any]) -> None:
     resources = ctx["resources"] = await Resources.open(ctx["settings"])
     # Jobs that write mail (scans, campaigns, retries) ask for its delivery after commit.
-    resources.database.after_commit.append(mail_tasks.delivery_requester(resources.redis))
+    resources.database.after_commit += [
+        mail_tasks.delivery_requester(resources.redis),
+        campaign_tasks.campaign_requester(resources.redis),
+    ]
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
@@ -37,11 +41,12 @@ def create_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
     if not settings.redis_url:
         raise RuntimeError("redis_url must be set (or use `repairbook dev`)")
     return Worker(
-        functions=[mail_tasks.deliver_outbox],
+        functions=[mail_tasks.deliver_outbox, campaign_tasks.send_campaign],
         cron_jobs=[
             # The sweep (one indexed query when nothing is due): mail written while Redis was
             # down, retries that fell due, batches a dead worker left behind.
             cron(mail_tasks.deliver_outbox, second=EVERY_TEN_SECONDS, run_at_startup=True),
+            cron(campaign_tasks.advance_campaigns, second=EVERY_TEN_SECONDS, run_at_startup=True),
             cron(booking_tasks.scan_reminders, minute={0, 15, 30, 45}, run_at_startup=True),
             cron(booking_tasks.scan_maintenance, hour={6}, minute={5}, run_at_startup=True),
             cron(account_tasks.purge_refresh_tokens, hour={3}, minute={17}, run_at_startup=True),

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from jose import ExpiredSignatureError, JWTError, jwt
 
-from repairbook.errors import Unauthenticated
+from repairbook.errors import InvalidInput, Unauthenticated
 
 ALGORITHM = "HS256"
 ACCESS = "access"
+UNSUBSCRIBE = "unsubscribe"  # good for one thing only: ending a user's consent to campaigns
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,15 @@ class AccessClaims:
 
 
 def issue_access_token(user_id: int, *, secret: str, now: datetime, ttl: timedelta) -> str:
-    claims = {"sub": str(user_id), "typ": ACCESS, "iat": now, "exp": now + ttl}
+    return _issue(user_id, ACCESS, secret=secret, now=now, ttl=ttl)
+
+
+def issue_unsubscribe_token(user_id: int, *, secret: str, now: datetime, ttl: timedelta) -> str:
+    return _issue(user_id, UNSUBSCRIBE, secret=secret, now=now, ttl=ttl)
+
+
+def _issue(user_id: int, purpose: str, *, secret: str, now: datetime, ttl: timedelta) -> str:
+    claims = {"sub": str(user_id), "typ": purpose, "iat": now, "exp": now + ttl}
     return str(jwt.encode(claims, secret, algorithm=ALGORITHM))
 
 
@@ -33,19 +42,35 @@ def decode_access_token(token: str, *, secret: str) -> int:
 
 def read_access_token(token: str, *, secret: str) -> AccessClaims:
     """Who a valid access token speaks for, and until when."""
+    return _read(token, ACCESS, secret=secret, name="access token")
+
+
+def read_unsubscribe_token(token: str, *, secret: str) -> int:
+    """The user whose consent a valid unsubscribe token ends; InvalidInput otherwise."""
+    try:
+        return _read(token, UNSUBSCRIBE, secret=secret, name="unsubscribe link").user_id
+    except Unauthenticated as error:
+        raise InvalidInput(error.message, field="token") from error
+
+
+def _read(token: str, purpose: str, *, secret: str, name: str) -> AccessClaims:
     try:
         # The header is checked first so that `alg: none` or an asymmetric algorithm is
         # refused whatever the library would make of it; decode() also pins HS256.
         if jwt.get_unverified_header(token).get("alg") != ALGORITHM:
-            raise Unauthenticated("Invalid access token")
+            raise Unauthenticated(f"Invalid {name}")
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM])
     except ExpiredSignatureError as error:
-        raise Unauthenticated("Access token expired") from error
+        raise Unauthenticated(f"{name[0].upper()}{name[1:]} expired") from error
     except JWTError as error:
-        raise Unauthenticated("Invalid access token") from error
-    if claims.get("typ") != ACCESS or not str(claims.get("sub", "")).isdigit():
-        raise Unauthenticated("Invalid access token")
-    return AccessClaims(int(claims["sub"]), datetime.fromtimestamp(int(claims["exp"]), UTC))
+        raise Unauthenticated(f"Invalid {name}") from error
+    # A token made for one purpose is no good for another, and every token expires.
+    expires = claims.get("exp")
+    if claims.get("typ") != purpose or not str(claims.get("sub", "")).isdigit():
+        raise Unauthenticated(f"Invalid {name}")
+    if not isinstance(expires, int) or isinstance(expires, bool):
+        raise Unauthenticated(f"Invalid {name}")
+    return AccessClaims(int(claims["sub"]), datetime.fromtimestamp(expires, UTC))
 
 
 def new_refresh_token() -> str:

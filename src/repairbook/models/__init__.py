@@ -3,6 +3,7 @@
 from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.base import Base
 from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.campaigns import Campaign, CampaignStatus
 from repairbook.models.cars import Car
 from repairbook.models.catalog import (
     CarModel,
@@ -22,6 +23,8 @@ __all__ = [
     "Base",
     "Booking",
     "BookingStatus",
+    "Campaign",
+    "CampaignStatus",
     "Car",
     "CarModel",
     "ClosedDay",

@@ -43,6 +43,13 @@ class OutboxMessage(Timestamped, Base):
             postgresql_where=text("status IN ('PENDING', 'SENDING')"),
         ),
         Index("ix_outbox_messages_status", "status"),
+        # A campaign's progress, and what to skip when it is cancelled.
+        Index(
+            "ix_outbox_messages_campaign_status",
+            "campaign_id",
+            "status",
+            postgresql_where=text("campaign_id IS NOT NULL"),
+        ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         CheckConstraint(
             "(status = 'SENDING') = (lease_until IS NOT NULL)", name="lease_only_while_sending"
@@ -63,6 +70,7 @@ class OutboxMessage(Timestamped, Base):
     # What the message is about, as it was when written; rendered by the worker.
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     subject: Mapped[str | None] = mapped_column(String(300))
     text_body: Mapped[str | None] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)

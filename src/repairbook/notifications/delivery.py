@@ -22,7 +22,8 @@ from jinja2 import TemplateError
 
 from repairbook.clock import Clock
 from repairbook.config import Settings
-from repairbook.db import Database, unit_of_work
+from repairbook.db import Database, read_only, unit_of_work
+from repairbook.models.campaigns import Campaign, CampaignStatus
 from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 from repairbook.notifications import mailer, repository
 from repairbook.notifications.messages import Rendered, Renderer, retry_delay
@@ -65,12 +66,16 @@ class Delivery:
         return list(rows)
 
     async def _send_batch(self, rows: list[OutboxMessage], report: Report) -> None:
+        campaign_ids = [row.campaign_id for row in rows if row.campaign_id is not None]
+        async with read_only(self.database) as db:
+            campaigns = await repository.campaigns_by_id(db, campaign_ids)
         left = list(rows)
         try:
             async with mailer.connect(self.settings) as smtp:
                 while left:
                     row = left.pop(0)
-                    if not await self._attempt(smtp, row, report):
+                    campaign = campaigns.get(row.campaign_id) if row.campaign_id else None
+                    if not await self._attempt(smtp, row, report, campaign):
                         break  # the connection is in doubt: the rest wait for the next round
         except mailer.TryLater as error:
             if left == rows:  # could not connect at all: every row tried and failed
@@ -80,13 +85,18 @@ class Delivery:
         for row in left:
             await self._release(row)
 
-    async def _attempt(self, smtp: mailer.Mailer, row: OutboxMessage, report: Report) -> bool:
+    async def _attempt(
+        self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
+    ) -> bool:
         """Try one message; False when the connection should not be used again."""
         if row.kind is MessageKind.VISIT_REMINDER and not await self._still_wanted(row):
             await self._finish(row, MessageStatus.SKIPPED, report, "booking cancelled or moved")
             return True
+        if campaign is not None and campaign.status is CampaignStatus.CANCELLED:
+            await self._finish(row, MessageStatus.SKIPPED, report, "campaign cancelled")
+            return True
         try:
-            rendered = self._rendered(row)
+            rendered = self._rendered(row, campaign)
         except (TemplateError, KeyError, ValueError, TypeError) as error:
             log.exception("outbox message %s: cannot render", row.id)
             await self._finish(row, MessageStatus.FAILED, report, f"template error: {error}")
@@ -106,10 +116,10 @@ class Delivery:
         await self._finish(row, MessageStatus.SENT, report, None, rendered, sent_at=now)
         return True
 
-    def _rendered(self, row: OutboxMessage) -> Rendered:
+    def _rendered(self, row: OutboxMessage, campaign: Campaign | None) -> Rendered:
         if row.subject is not None and row.text_body is not None and row.html_body is not None:
             return Rendered(row.subject, row.text_body, row.html_body, row.attachments)
-        return self.renderer.render(row)
+        return self.renderer.render(row, campaign)
 
     async def _still_wanted(self, row: OutboxMessage) -> bool:
         if row.booking_id is None:

@@ -19,6 +19,7 @@ import icalendar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from repairbook.config import Settings
+from repairbook.models.campaigns import Campaign
 from repairbook.models.notifications import MessageKind, OutboxMessage
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -61,11 +62,12 @@ class Renderer:
         env.filters["day"] = self._day
         return env
 
-    def render(self, row: OutboxMessage) -> Rendered:
-        """Raises a jinja2 error for a broken template or missing data."""
+    def render(self, row: OutboxMessage, campaign: Campaign | None = None) -> Rendered:
+        """Raises a jinja2 error for a broken template or missing data. A campaign message
+        takes its subject and text from its campaign (`c` in the templates)."""
         locale = row.locale if row.locale in _MONTHS else "ru"
         name = row.kind.value.lower()
-        context = {"d": row.data, "shop": self.settings, "locale": locale}
+        context = {"d": row.data, "c": campaign, "shop": self.settings, "locale": locale}
         text = self._env.get_template(f"{name}.{locale}.txt").render(context)
         subject, _, body = text.partition("\n")
         html = self._env.get_template(f"{name}.{locale}.html").render(context)

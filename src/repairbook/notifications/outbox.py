@@ -35,6 +35,7 @@ class Mail:
     data: dict[str, Any]
     booking_id: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    campaign_id: int | None = None
 
     @classmethod
     def to_user(cls, user: User, kind: MessageKind, dedupe_key: str, **data: Any) -> Mail:

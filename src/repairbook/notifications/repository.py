@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.models.booking import Booking, BookingStatus
+from repairbook.models.campaigns import Campaign
 from repairbook.models.notifications import MessageStatus, OutboxMessage
 
 if TYPE_CHECKING:
@@ -21,11 +22,11 @@ if TYPE_CHECKING:
 # batch, and arrays are quoted element by element on the way: both were the scans' cost.)
 _INSERT_NEW = text("""
     INSERT INTO outbox_messages
-        (kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers)
-    SELECT kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers
+        (kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers, campaign_id)
+    SELECT kind, dedupe_key, user_id, recipient, locale, data, booking_id, headers, campaign_id
     FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
         kind message_kind, dedupe_key text, user_id bigint, recipient text, locale text,
-        data jsonb, booking_id bigint, headers jsonb)
+        data jsonb, booking_id bigint, headers jsonb, campaign_id bigint)
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id
 """)
@@ -51,6 +52,7 @@ async def insert_new(db: AsyncSession, mails: Sequence[Mail]) -> list[int]:
             "data": mail.data,
             "booking_id": mail.booking_id,
             "headers": mail.headers,
+            "campaign_id": mail.campaign_id,
         }
         for mail in mails
     ]
@@ -122,3 +124,49 @@ async def get(
     if for_update:
         query = query.with_for_update()
     return (await db.scalars(query)).first()
+
+
+async def campaigns_by_id(db: AsyncSession, ids: Sequence[int]) -> dict[int, Campaign]:
+    """The campaigns a batch of messages belongs to: their text is not copied into every row."""
+    if not ids:
+        return {}
+    rows = await db.scalars(select(Campaign).where(Campaign.id.in_(set(ids))))
+    return {row.id: row for row in rows}
+
+
+async def campaign_counts(
+    db: AsyncSession, campaign_ids: Sequence[int]
+) -> dict[int, dict[MessageStatus, int]]:
+    query = (
+        select(OutboxMessage.campaign_id, OutboxMessage.status, func.count())
+        .where(OutboxMessage.campaign_id.in_(set(campaign_ids)))
+        .group_by(OutboxMessage.campaign_id, OutboxMessage.status)
+    )
+    counts: dict[int, dict[MessageStatus, int]] = {
+        i: dict.fromkeys(MessageStatus, 0) for i in campaign_ids
+    }
+    for campaign_id, status, count in (await db.execute(query)).all():
+        if campaign_id is not None:
+            counts[campaign_id][status] = int(count)
+    return counts
+
+
+async def skip_unsent(
+    db: AsyncSession, *, campaign_id: int | None = None, user_id: int | None = None
+) -> int:
+    """Campaign messages not sent yet, of one campaign or to one user, will not be."""
+    query = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.campaign_id.is_not(None),
+            OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING]),
+        )
+        .values(status=MessageStatus.SKIPPED, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    if campaign_id is not None:
+        query = query.where(OutboxMessage.campaign_id == campaign_id)
+    if user_id is not None:
+        query = query.where(OutboxMessage.user_id == user_id)
+    result = await db.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,1 @@
+"""Email campaigns: managers write, the worker sends to clients who agreed to receive them."""

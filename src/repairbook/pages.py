@@ -1,0 +1,65 @@
+"""The few plain pages the server answers outside GraphQL: unsubscribing from campaigns.
+
+`GET /unsubscribe?token=…` is the link in every campaign email; `POST` to the same URL is
+RFC 8058's one-click unsubscribe that mail programs send (body `List-Unsubscribe=One-Click`).
+Both end the client's consent and answer with a short page in the client's language.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from repairbook.campaigns import service as campaigns
+from repairbook.db import unit_of_work
+from repairbook.errors import InvalidInput
+from repairbook.resources import Resources
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_TEXTS = {
+    "ru": {
+        "done": ("Вы отписались", "Мы больше не будем присылать вам новости и предложения. "
+                 "Письма о ваших записях по-прежнему будут приходить. Подписаться снова можно "
+                 "в профиле."),
+        "bad": ("Ссылка не работает", "Эта ссылка для отписки недействительна или устарела: "
+                "{reason}. Отписаться можно в профиле."),
+    },
+    "en": {
+        "done": ("You are unsubscribed", "We will not send you news and offers any more. Emails "
+                 "about your bookings will still arrive. You can subscribe again in your profile."),
+        "bad": ("This link does not work", "This unsubscribe link is invalid or has expired: "
+                "{reason}. You can unsubscribe in your profile."),
+    },
+}  # fmt: skip
+
+
+async def unsubscribe(request: Request) -> Response:
+    resources: Resources = request.app.state.resources
+    token = request.query_params.get("token", "")
+    try:
+        async with unit_of_work(resources.database) as db:
+            user = await campaigns.unsubscribe(db, token, settings=resources.settings)
+    except InvalidInput as error:
+        return _page(_language(request), "bad", 400, reason=error.message)
+    return _page(user.locale, "done", 200)
+
+
+def _page(locale: str, which: str, status: int, **values: str) -> Response:
+    title, text = _TEXTS.get(locale, _TEXTS["ru"])[which]
+    body = escape(text.format(**values))
+    html = (
+        f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>"
+        f'<body style="font-family: sans-serif; max-width: 32em; margin: 3em auto;">'
+        f"<h1>{escape(title)}</h1><p>{body}</p></body></html>"
+    )
+    return HTMLResponse(html, status, headers={"content-security-policy": _CSP})
+
+
+def _language(request: Request) -> str:
+    """Without a valid token there is no user to ask: the browser's first choice, ru or en."""
+    accepted = request.headers.get("accept-language", "").lower()
+    return "en" if accepted.startswith("en") else "ru"

@@ -24,8 +24,10 @@ from repairbook.embedded import (
     start_postgres,
 )
 from repairbook.models import Base
+from repairbook.notifications.delivery import Delivery
 from repairbook.resources import Resources
 from tests.helpers import Api
+from tests.notifications.support import Inbox, running_inbox
 
 
 @pytest.fixture(scope="session")
@@ -106,3 +108,28 @@ async def http(app: Starlette, resources: Resources) -> AsyncIterator[httpx.Asyn
 @pytest.fixture
 def api(http: httpx.AsyncClient, resources: Resources) -> Api:
     return Api(http, resources)
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    with running_inbox() as inbox:
+        yield inbox
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, inbox: Inbox) -> Settings:
+    """Delivery to the test's own SMTP server, with retries and leases short enough to watch."""
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": inbox.port,
+            "mail_retry_seconds": 1,
+            "mail_lease_seconds": 2,
+            "smtp_timeout_seconds": 0.5,
+        }
+    )
+
+
+@pytest.fixture
+def delivery(resources: Resources, mail_settings: Settings) -> Delivery:
+    return Delivery(resources.database, mail_settings, resources.clock)

@@ -82,6 +82,14 @@ class Settings(BaseSettings):
             raise ValueError("day_opens_at must be before day_closes_at")
         return self
 
+    @model_validator(mode="after")
+    def _lease_covers_sending(self) -> Settings:
+        # A worker stops taking messages from a batch when its lease could not cover one
+        # more send; a lease shorter than that would never send anything.
+        if self.mail_lease_seconds < 4 * self.smtp_timeout_seconds:
+            raise ValueError("mail_lease_seconds must be at least 4 × smtp_timeout_seconds")
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"

@@ -15,7 +15,7 @@ from repairbook.db import unit_of_work
 from repairbook.models.accounts import Role
 from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 from repairbook.notifications import outbox
-from repairbook.notifications.delivery import Delivery
+from repairbook.notifications.delivery import Delivery, Report
 from repairbook.resources import Resources
 from tests.api.booking_support import BOOK, CANCEL, MOVE, book_input
 from tests.factories import Catalog
@@ -200,3 +200,25 @@ async def test_a_reminder_for_a_booking_cancelled_since_is_not_sent(
         "booking cancelled or moved",
     )
     assert len(inbox.messages) == 2
+
+
+async def test_a_batch_that_outlasts_its_lease_is_not_sent_twice(
+    api: Api, resources: Resources, mail_settings: Settings, inbox: Inbox
+) -> None:
+    """A slow server: a whole batch would take longer than its lease. Each worker stops
+    taking messages from its batch in time, so no other worker takes one it still sends."""
+    person = await api.person()
+    async with unit_of_work(resources.database) as db:
+        await outbox.queue(db, notices(12, int(person.id), "someone@example.com"))
+    inbox.delay = 0.3  # 12 messages × 0.3 s: far beyond a 2-second lease for one batch
+    big_batches = mail_settings.model_copy(update={"mail_batch_size": 12})
+    first, second = (Delivery(resources.database, big_batches, resources.clock) for _ in range(2))
+
+    async def after_the_lease() -> Report:
+        await asyncio.sleep(2.2)  # the first worker's lease has run out by now
+        return await second.deliver_due()
+
+    reports = await asyncio.gather(first.deliver_due(), after_the_lease())
+    assert sum(r.sent for r in reports) == 12
+    ids = inbox.message_ids()
+    assert len(ids) == len(set(ids)) == 12

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -25,7 +22,7 @@ from tests.api.booking_support import BOOK, CANCEL, book_input
 from tests.factories import Catalog
 from tests.helpers import Api
 from tests.live.support import instance
-from tests.notifications.support import Inbox, notices
+from tests.notifications.support import Inbox, notices, worker_process
 
 
 @contextlib.asynccontextmanager
@@ -89,46 +86,16 @@ async def test_mail_written_while_redis_was_down_goes_out_when_it_is_back(
     assert "отменена" in str(messages[1]["Subject"])
 
 
-@contextlib.contextmanager
-def worker_process(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`repairbook worker` as its own process, as a deployment runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
-    env |= {
-        "REPAIRBOOK_DATABASE_URL": str(settings.database_url),
-        "REPAIRBOOK_REDIS_URL": str(settings.redis_url),
-        "REPAIRBOOK_SMTP_HOST": "127.0.0.1",
-        "REPAIRBOOK_SMTP_PORT": str(settings.smtp_port),
-        "REPAIRBOOK_MAIL_LEASE_SECONDS": "2",
-        "REPAIRBOOK_MAIL_BATCH_SIZE": "8",
-        "REPAIRBOOK_DATA_DIR": str(tmp_path / "data"),
-    }
-    with (tmp_path / "worker.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "repairbook", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.terminate()
-            process.wait(timeout=30)
-
-
 async def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(
     api: Api, resources: Resources, mail_settings: Settings, inbox: Inbox, tmp_path: Path
 ) -> None:
     person = await api.person()
     async with unit_of_work(resources.database) as db:
         await outbox.queue(db, notices(20, int(person.id), "someone@example.com"))
-    inbox.hold_after = 5  # the 6th message's DATA is left unanswered…
+    inbox.hold_after = 5  # from the 6th message on, no DATA is answered…
     with worker_process(mail_settings, tmp_path) as first:
-        assert await asyncio.to_thread(inbox.holding.wait, 60), (
-            tmp_path / "worker.log"
-        ).read_text()
-        first.send_signal(signal.SIGKILL)  # …while the worker dies
+        await inbox.all_waiting()
+        first.send_signal(signal.SIGKILL)  # …and the worker dies waiting on every connection
     inbox.release.set()
     assert len(inbox.messages) == 5
     with worker_process(mail_settings, tmp_path):

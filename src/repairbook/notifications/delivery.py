@@ -13,6 +13,7 @@ each outcome as soon as it is known.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -51,11 +52,16 @@ class Delivery:
     async def deliver_due(self, *, only: int | None = None) -> Report:
         """Deliver batches until nothing is due (or just message `only`)."""
         report = Report()
-        while rows := await self._claim(only):
-            await self._send_batch(rows, report)
+        while True:
+            # The lease is taken from here on; the batch must be done well within it, or
+            # another worker would take the rest while this one still sends it.
+            deadline = time.monotonic() + self.settings.mail_lease_seconds
+            rows = await self._claim(only)
+            if not rows:
+                return report
+            await self._send_batch(rows, report, deadline)
             if only is not None:
-                break
-        return report
+                return report
 
     async def _claim(self, only: int | None) -> list[OutboxMessage]:
         lease = timedelta(seconds=self.settings.mail_lease_seconds)
@@ -65,14 +71,18 @@ class Delivery:
             )
         return list(rows)
 
-    async def _send_batch(self, rows: list[OutboxMessage], report: Report) -> None:
+    def _time_for_one_more(self, deadline: float) -> bool:
+        # One send is a few SMTP commands, each bounded by the timeout.
+        return time.monotonic() + 3 * self.settings.smtp_timeout_seconds < deadline
+
+    async def _send_batch(self, rows: list[OutboxMessage], report: Report, deadline: float) -> None:
         campaign_ids = [row.campaign_id for row in rows if row.campaign_id is not None]
         async with read_only(self.database) as db:
             campaigns = await repository.campaigns_by_id(db, campaign_ids)
         left = list(rows)
         try:
             async with mailer.connect(self.settings) as smtp:
-                while left:
+                while left and self._time_for_one_more(deadline):
                     row = left.pop(0)
                     campaign = campaigns.get(row.campaign_id) if row.campaign_id else None
                     if not await self._attempt(smtp, row, report, campaign):

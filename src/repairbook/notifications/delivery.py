@@ -12,14 +12,17 @@ each outcome as soon as it is known.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
 from jinja2 import TemplateError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from repairbook.clock import Clock
 from repairbook.config import Settings
@@ -48,6 +51,8 @@ class Delivery:
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.settings)
+        self._records: AsyncConnection
+        self._recording: asyncio.Future[None] | None = None
 
     async def deliver_due(self, *, only: int | None = None) -> Report:
         """Deliver batches until nothing is due (or just message `only`)."""
@@ -79,6 +84,21 @@ class Delivery:
         campaign_ids = [row.campaign_id for row in rows if row.campaign_id is not None]
         async with read_only(self.database) as db:
             campaigns = await repository.campaigns_by_id(db, campaign_ids)
+        # Each outcome is committed the moment it is known, on one connection for the batch.
+        async with self.database.engine.connect() as connection:
+            self._records = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                await self._send_over_one_connection(rows, report, campaigns, deadline)
+            finally:
+                await self._recorded()
+
+    async def _send_over_one_connection(
+        self,
+        rows: list[OutboxMessage],
+        report: Report,
+        campaigns: dict[int, Campaign],
+        deadline: float,
+    ) -> None:
         left = list(rows)
         try:
             async with mailer.connect(self.settings) as smtp:
@@ -94,6 +114,17 @@ class Delivery:
                 left = []
         for row in left:
             await self._release(row)
+
+    async def _record(self, write: Coroutine[Any, Any, None]) -> None:
+        """Send a record to the database now, and go on with the next message while it
+        commits: records still go one at a time, in order (each waits for the one before)."""
+        await self._recorded()
+        self._recording = asyncio.ensure_future(write)
+
+    async def _recorded(self) -> None:
+        recording, self._recording = self._recording, None
+        if recording is not None:
+            await recording
 
     async def _attempt(
         self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
@@ -167,10 +198,11 @@ class Delivery:
                 html_body=rendered.html,
                 attachments=rendered.attachments,
             )
-        async with unit_of_work(self.database) as db:
-            await repository.finish(
-                db, row.id, status, attempts=row.attempts + 1, last_error=error, **values
+        await self._record(
+            repository.finish(
+                self._records, row.id, status, attempts=row.attempts + 1, last_error=error, **values
             )
+        )
         counter = {
             MessageStatus.SENT: "sent",
             MessageStatus.PENDING: "retried",
@@ -183,8 +215,7 @@ class Delivery:
 
     async def _release(self, row: OutboxMessage) -> None:
         """Not tried this round: due again at once, attempts unchanged."""
-        async with unit_of_work(self.database) as db:
-            await repository.finish(db, row.id, MessageStatus.PENDING)
+        await self._record(repository.finish(self._records, row.id, MessageStatus.PENDING))
 
 
 def _usable(address: str) -> bool:

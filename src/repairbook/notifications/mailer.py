@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from email.message import EmailMessage
+from email.message import Message
+from email.policy import compat32
+from email.utils import parseaddr
 
 import aiosmtplib
 
 from repairbook.config import Settings
+
+# Folded only past RFC 5322's hard limit of 998: a long List-Unsubscribe URL stays whole.
+_WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
 
 
 class Undeliverable(Exception):
@@ -24,9 +29,11 @@ class Mailer:
     def __init__(self, smtp: aiosmtplib.SMTP) -> None:
         self._smtp = smtp
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
+        data = message.as_bytes(policy=_WIRE)
+        sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
         try:
-            await self._smtp.send_message(message)
+            await self._smtp.sendmail(sender, [recipient], data)
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refusal.code for refusal in error.recipients]
             kind = Undeliverable if codes and min(codes) >= 500 else TryLater

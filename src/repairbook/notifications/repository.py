@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.campaigns import Campaign
@@ -79,14 +79,35 @@ async def claim(
     return sorted(rows, key=lambda row: row.id)
 
 
-async def finish(db: AsyncSession, message_id: int, status: MessageStatus, **values: Any) -> None:
+# One constant statement for every outcome (built and cached once: constructing a new
+# UPDATE per message cost more than running it). What an outcome does not set, it keeps.
+_FINISH = text("""
+    UPDATE outbox_messages SET
+        status = CAST(:status AS message_status), lease_until = NULL, updated_at = now(),
+        attempts = COALESCE(:attempts, attempts),
+        last_error = COALESCE(:last_error, last_error),
+        next_attempt_at = COALESCE(:next_attempt_at, next_attempt_at),
+        sent_at = COALESCE(:sent_at, sent_at),
+        subject = COALESCE(:subject, subject),
+        text_body = COALESCE(:text_body, text_body),
+        html_body = COALESCE(:html_body, html_body),
+        attachments = COALESCE(CAST(:attachments AS jsonb), attachments)
+    WHERE id = :id AND status = 'SENDING'
+""")
+_FINISH_DEFAULTS: dict[str, Any] = dict.fromkeys(
+    ["attempts", "last_error", "next_attempt_at", "sent_at", "subject", "text_body",
+     "html_body", "attachments"]
+)  # fmt: skip
+
+
+async def finish(
+    db: AsyncSession | AsyncConnection, message_id: int, status: MessageStatus, **values: Any
+) -> None:
     """Record the outcome of an attempt; the lease ends with it."""
-    await db.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.SENDING)
-        .values(status=status, lease_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
+    if "attachments" in values:
+        values["attachments"] = json.dumps(values["attachments"])
+    params = {**_FINISH_DEFAULTS, **values, "id": message_id, "status": status.value}
+    await db.execute(_FINISH, params)
 
 
 async def booking_still_at(db: AsyncSession, booking_id: int, starts_at: datetime) -> bool:

@@ -7,10 +7,16 @@ way back: resolvers use schema types, and only this module knows every resolver.
 from __future__ import annotations
 
 from functools import cache, partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -24,6 +30,8 @@ from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
+from repairbook.schema.request_checks import RequestChecks
+from repairbook.schema.scalars import scalars
 
 Query = merge_types(
     "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
@@ -51,25 +59,41 @@ class RepairbookSchema(strawberry.Schema):
 
 @cache
 def build_schema(
-    max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
+    max_depth: int = 10,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+    *,
+    timezone: str = "Europe/Moscow",
+    introspection: bool = True,
 ) -> RepairbookSchema:
+    extensions: list[Any] = [
+        RequestChecks,
+        partial(QueryDepthLimiter, max_depth=max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+        SubscriptionsOverWebsocket,
+        ErrorCodes,
+    ]
+    if not introspection:
+        extensions.insert(1, DisableIntrospection)
     return RepairbookSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedEventExecution,
-        extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-            partial(MaxTokensLimiter, max_token_count=max_tokens),
-            SubscriptionsOverWebsocket,
-            ErrorCodes,
-        ],
+        scalar_overrides=scalars(timezone),
+        extensions=extensions,
     )
 
 
 def schema_for(settings: Settings) -> RepairbookSchema:
-    return build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    return build_schema(
+        settings.max_query_depth,
+        settings.max_aliases,
+        settings.max_tokens,
+        timezone=settings.timezone,
+        introspection=settings.introspection_enabled,
+    )
 
 
 def sdl() -> str:

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,6 +33,7 @@ from repairbook.api import schema_for
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
 from repairbook.config import Settings
+from repairbook.http_guards import BodyLimit, decode_json, error_response
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
@@ -76,6 +79,25 @@ class RequestId:
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:  # strawberry refuses in plain text; we answer in JSON
+            response = error_response(error.reason, error.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)
+        if not isinstance(value, dict):
+            raise HTTPException(400, "Send one JSON object: {query, variables, operationName}")
+        return value
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -183,7 +205,7 @@ def create_app(settings: Settings) -> Starlette:
 
     graphql = GraphQLApp(
         schema_for(settings),
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,  # queries only: strawberry refuses mutations over GET
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         connection_init_wait_timeout=timedelta(seconds=5),
@@ -199,6 +221,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(RequestId)
     return app
 

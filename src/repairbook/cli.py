@@ -31,9 +31,19 @@ app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
-# How uvicorn serves the app, for `dev` and `serve` alike. Live-board frames are small and
-# go to many subscribers: compressing each one per connection cost more CPU than it saved.
-SERVER_OPTIONS: dict[str, Any] = {"ws_per_message_deflate": False, "server_header": False}
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app, for `dev` and `serve` alike. Live-board frames are small
+    and go to many subscribers: compressing each one per connection cost more CPU than it
+    saved. Websocket messages are bounded like request bodies."""
+    return {
+        "ws_per_message_deflate": False,
+        "ws_max_size": settings.max_request_bytes,
+        "server_header": False,
+    }
+
+
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
@@ -102,7 +112,7 @@ async def _run_api_and_worker(settings: Settings, host: str, port: int) -> None:
     from repairbook.app import create_app
     from repairbook.worker import run_worker
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, **SERVER_OPTIONS)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, **server_options(settings))
     server = uvicorn.Server(config)
     worker_task = asyncio.create_task(run_worker(settings))
     try:
@@ -132,7 +142,7 @@ def serve(
             port=port,
             workers=workers,
             proxy_headers=True,
-            **SERVER_OPTIONS,
+            **server_options(settings),
         )
 
 

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=100)
+    # Both default to on in development and off in production.
+    introspection: bool | None = None
+    graphiql: bool | None = None
+    # A request body or websocket message larger than this is refused before it is read.
+    max_request_bytes: int = Field(default=100_000, ge=1_000)
     db_pool_size: int = Field(default=10, ge=1)
 
     @field_validator("timezone")
@@ -93,6 +98,14 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return not self.is_production if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.is_production if self.graphiql is None else self.graphiql
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -16,7 +16,7 @@ import websockets
 from starlette.applications import Starlette
 
 from repairbook.app import create_app
-from repairbook.cli import SERVER_OPTIONS
+from repairbook.cli import server_options
 from repairbook.config import Settings
 from repairbook.embedded import free_port
 from repairbook.live.hub import SlotHub
@@ -68,7 +68,8 @@ class Instance:
 async def instance(settings: Settings) -> AsyncIterator[Instance]:
     app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(app, port=port, lifespan="on", log_level="warning", **SERVER_OPTIONS)
+    options = server_options(settings)
+    config = uvicorn.Config(app, port=port, lifespan="on", log_level="warning", **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -106,8 +106,11 @@ async def login(
     # Counted per account (not per spelling: nick and email share one budget) and per address.
     account = f"user:{user.id}" if user else f"login:{login_name.strip().lower()}"
     await throttle.check(account, address)
-    if user is None or not await hasher.verify(password, user.password_hash):
-        if user is None:
+    # A password no account can have is wrong without asking the hasher (argon2 refuses
+    # very long input, and hashing it would cost the server, not the guesser).
+    possible = len(password) <= v.PASSWORD_MAX
+    if user is None or not possible or not await hasher.verify(password, user.password_hash):
+        if user is None and possible:
             await hasher.verify(password, None)  # as slow as a wrong password
         await throttle.record_failure(account, address)
         raise Unauthenticated("Wrong login or password")
@@ -181,7 +184,7 @@ async def change_password(
 ) -> Session:
     """Set a new password, sign out everywhere, and sign in again here."""
     user = await own_account(db, user_id)
-    if not await hasher.verify(current, user.password_hash):
+    if len(current) > v.PASSWORD_MAX or not await hasher.verify(current, user.password_hash):
         raise InvalidInput("The current password is wrong", field="currentPassword")
     v.check_password(new, nick=user.nick, email=user.email, field="newPassword")
     if await hasher.verify(new, user.password_hash):

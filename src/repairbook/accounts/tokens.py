@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from jose import ExpiredSignatureError, JWTError, jwt
 from repairbook.errors import InvalidInput, Unauthenticated
 
 ALGORITHM = "HS256"
+MAX_ID = 2**63 - 1  # a user id is a PostgreSQL bigint
+_SUBJECT = re.compile(r"[0-9]{1,19}")
 ACCESS = "access"
 UNSUBSCRIBE = "unsubscribe"  # good for one thing only: ending a user's consent to campaigns
 
@@ -65,12 +68,12 @@ def _read(token: str, purpose: str, *, secret: str, name: str) -> AccessClaims:
     except JWTError as error:
         raise Unauthenticated(f"Invalid {name}") from error
     # A token made for one purpose is no good for another, and every token expires.
-    expires = claims.get("exp")
-    if claims.get("typ") != purpose or not str(claims.get("sub", "")).isdigit():
+    expires, subject = claims.get("exp"), str(claims.get("sub", ""))
+    if claims.get("typ") != purpose or not _SUBJECT.fullmatch(subject) or int(subject) > MAX_ID:
         raise Unauthenticated(f"Invalid {name}")
     if not isinstance(expires, int) or isinstance(expires, bool):
         raise Unauthenticated(f"Invalid {name}")
-    return AccessClaims(int(claims["sub"]), datetime.fromtimestamp(expires, UTC))
+    return AccessClaims(int(subject), datetime.fromtimestamp(expires, UTC))
 
 
 def new_refresh_token() -> str:

@@ -24,7 +24,18 @@ from strawberry.types.graphql import OperationType
 from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
 
 log = logging.getLogger("repairbook.errors")
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
+# What graphql-core and strawberry echo back of a request: never repeat what a caller sent
+# (a password in a variable, a 500 KB literal), just say where the problem is.
+_ECHOES = [
+    (re.compile(r"[,.]? ?[Ff]ound: .*$", re.DOTALL), ""),
+    (re.compile(r'(cannot represent an? [\w ]+?): ".*?"\.', re.DOTALL), r"\1."),
+    (re.compile(r"(cannot represent (?:an? )?non[- ][\w ]+? value): .*$", re.DOTALL), r"\1."),
+    (re.compile(r"(got invalid value)[^;]*", re.DOTALL), r"\1"),
+]
+_AT_PATH = re.compile(r"invalid value at [.\w\[\]]*?\.?(\w+):")
+_NAMED_FIELD = re.compile(r"(?:required|unknown) field '(\w+)'")
+MAX_MESSAGE = 300
 
 
 def public_errors(
@@ -46,9 +57,7 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
         return _copy(error, original.message, extensions)
     if error.path is None and (original is None or error.nodes or error.positions):
         # About the document itself, located in it: syntax, validation, limits, variables.
-        # Field suggestions help integrators in development but map the schema for others.
-        message = _SUGGESTION.sub("", error.message) if production else error.message
-        return _copy(error, message, {"code": ErrorCode.BAD_USER_INPUT.value})
+        return _copy(error, *_about_the_request(error.message, production))
     log.error(
         "unexpected error in %s (request id %s)",
         ".".join(map(str, error.path or [])) or "the operation",
@@ -60,6 +69,23 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
         f"Internal server error; quote request id {request_id} when reporting it",
         {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id},
     )
+
+
+def _about_the_request(message: str, production: bool) -> tuple[str, dict[str, object]]:
+    extensions: dict[str, object] = {"code": ErrorCode.BAD_USER_INPUT.value}
+    if found := _AT_PATH.search(message) or _NAMED_FIELD.search(message):
+        extensions["field"] = found.group(1)
+    for pattern, replacement in _ECHOES:
+        message = pattern.sub(replacement, message)
+    if production:
+        # Field suggestions help integrators in development but map the schema for others.
+        message = _SUGGESTION.sub("", message)
+    message = message.rstrip()
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 1] + "…"
+    return message, extensions
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:

@@ -10,6 +10,7 @@ import strawberry
 
 from repairbook.db import Page
 from repairbook.errors import InvalidInput
+from repairbook.schema.ids import as_id
 
 
 class _Row(Protocol):
@@ -59,8 +60,8 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id" and value.isdigit():
-            return int(value)
+        if kind == "id" and (row_id := as_id(value)) is not None:
+            return row_id
     except (ValueError, UnicodeDecodeError):
         pass
     raise InvalidInput("Not a cursor from this list", field="after")

@@ -4,8 +4,9 @@ REPAIRBOOK_TEST_DATABASE_URL / REPAIRBOOK_TEST_REDIS_URL name scratch servers
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -108,6 +109,20 @@ async def http(app: Starlette, resources: Resources) -> AsyncIterator[httpx.Asyn
 @pytest.fixture
 def api(http: httpx.AsyncClient, resources: Resources) -> Api:
     return Api(http, resources)
+
+
+@pytest.fixture
+async def api_at(app: Starlette, resources: Resources) -> AsyncIterator[Callable[[str], Api]]:
+    """Clients calling from other addresses: `api_at("198.51.100.1")`."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        def at(address: str) -> Api:
+            transport = httpx.ASGITransport(app=app, client=(address, 50000))
+            client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+            stack.push_async_callback(client.aclose)
+            return Api(client, resources)
+
+        yield at
 
 
 @pytest.fixture

@@ -52,9 +52,14 @@ class Settings(BaseSettings):
     # argon2id cost; the defaults follow OWASP's guidance, tests lower them for speed.
     argon2_memory_kib: int = Field(default=19456, ge=1024)
     argon2_rounds: int = Field(default=2, ge=1)
-    login_failures_per_account: int = Field(default=5, ge=1)
+    # Sign-in throttling (see accounts/ratelimit.py): a tight lock per (account, address),
+    # and growing delays, never a lock, per account and per address.
+    login_failures_per_account_address: int = Field(default=5, ge=1)
+    login_failures_per_account: int = Field(default=10, ge=1)
     login_failures_per_address: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    login_delay_max_account_seconds: int = Field(default=60, ge=1)
+    login_delay_max_address_seconds: int = Field(default=30, ge=1)
 
     day_opens_at: time = time(8, 0)
     day_closes_at: time = time(20, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -38,9 +39,18 @@ async def find_by_nick(session: AsyncSession, nick: str) -> User | None:
 
 
 async def add_refresh_token(
-    session: AsyncSession, user_id: int, token_hash: str, expires_at: datetime
+    session: AsyncSession,
+    user_id: int,
+    token_hash: str,
+    *,
+    family_id: uuid.UUID,
+    expires_at: datetime,
 ) -> None:
-    session.add(RefreshToken(user_id=user_id, token_hash=token_hash, expires_at=expires_at))
+    session.add(
+        RefreshToken(
+            user_id=user_id, token_hash=token_hash, family_id=family_id, expires_at=expires_at
+        )
+    )
     await session.flush()
 
 
@@ -62,6 +72,19 @@ async def revoke_refresh_token(
         .returning(RefreshToken)
     )
     return (await session.scalars(query)).first()
+
+
+async def revoke_family_of(session: AsyncSession, token_hash: str, now: datetime) -> int:
+    """Revoke every live token of the family this (dead) token belongs to."""
+    family = select(RefreshToken.family_id).where(RefreshToken.token_hash == token_hash)
+    result = await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.family_id == family.scalar_subquery(), RefreshToken.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def revoke_all_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:

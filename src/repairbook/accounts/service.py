@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -104,7 +105,7 @@ async def login(
 ) -> Session:
     user = await repository.find_by_login(db, login_name)
     # Counted per account (not per spelling: nick and email share one budget) and per address.
-    account = f"user:{user.id}" if user else f"login:{login_name.strip().lower()}"
+    account = _account_key(user.id) if user else f"login:{login_name.strip().lower()}"
     await throttle.check(account, address)
     # A password no account can have is wrong without asking the hasher (argon2 refuses
     # very long input, and hashing it would cost the server, not the guesser).
@@ -119,14 +120,21 @@ async def login(
 
 
 async def start_session(
-    db: AsyncSession, user: User, settings: Settings, *, now: datetime
+    db: AsyncSession,
+    user: User,
+    settings: Settings,
+    *,
+    now: datetime,
+    family_id: uuid.UUID | None = None,
 ) -> Session:
+    """A new pair of tokens; the refresh token starts a family unless it continues one."""
     ttl = timedelta(minutes=settings.access_token_minutes)
     refresh = tokens.new_refresh_token()
     await repository.add_refresh_token(
         db,
         user.id,
         tokens.hash_refresh_token(refresh),
+        family_id=family_id or uuid.uuid4(),
         expires_at=now + timedelta(days=settings.refresh_token_days),
     )
     access = tokens.issue_access_token(
@@ -137,13 +145,22 @@ async def start_session(
 
 async def refresh(
     db: AsyncSession, refresh_token: str, *, settings: Settings, now: datetime
-) -> Session:
-    """Trade a refresh token for a new pair; the old refresh token stops working."""
-    old = await repository.revoke_refresh_token(db, tokens.hash_refresh_token(refresh_token), now)
-    user = await repository.get(db, old.user_id) if old else None
+) -> Session | None:
+    """Trade a refresh token for a new pair; the old refresh token stops working.
+
+    `None` when the token is no good. A token that was already used (or revoked) is taken
+    as stolen: the whole family it belongs to is revoked, the newest token included, so
+    whoever holds it must sign in again. The caller commits that before refusing.
+    """
+    token_hash = tokens.hash_refresh_token(refresh_token)
+    old = await repository.revoke_refresh_token(db, token_hash, now)
+    if old is None:
+        await repository.revoke_family_of(db, token_hash, now)
+        return None
+    user = await repository.get(db, old.user_id)
     if user is None:
-        raise Unauthenticated("Refresh token is invalid, expired or revoked")
-    return await start_session(db, user, settings, now=now)
+        return None
+    return await start_session(db, user, settings, now=now, family_id=old.family_id)
 
 
 async def logout(db: AsyncSession, refresh_token: str, *, now: datetime) -> bool:
@@ -178,14 +195,24 @@ async def change_password(
     current: str,
     new: str,
     *,
+    address: str,
+    throttle: LoginThrottle,
     hasher: PasswordHasher,
     settings: Settings,
     now: datetime,
 ) -> Session:
-    """Set a new password, sign out everywhere, and sign in again here."""
+    """Set a new password, sign out everywhere, and sign in again here.
+
+    The current password is guessed against the same budgets as a sign-in: a stolen access
+    token must not become an unthrottled password oracle.
+    """
     user = await own_account(db, user_id)
+    account = _account_key(user.id)
+    await throttle.check(account, address)
     if len(current) > v.PASSWORD_MAX or not await hasher.verify(current, user.password_hash):
+        await throttle.record_failure(account, address)
         raise InvalidInput("The current password is wrong", field="currentPassword")
+    await throttle.record_success(account, address)
     v.check_password(new, nick=user.nick, email=user.email, field="newPassword")
     if await hasher.verify(new, user.password_hash):
         raise InvalidInput("The new password is the current one", field="newPassword")
@@ -193,6 +220,10 @@ async def change_password(
     await repository.revoke_all_refresh_tokens(db, user.id, now)
     await db.flush()
     return await start_session(db, user, settings, now=now)
+
+
+def _account_key(user_id: int) -> str:
+    return f"user:{user_id}"
 
 
 async def get_user(db: AsyncSession, user_id: int, *, field: str = "id") -> User:

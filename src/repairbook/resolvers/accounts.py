@@ -6,6 +6,7 @@ import strawberry
 
 from repairbook.accounts import service as accounts
 from repairbook.db import read_only, unit_of_work
+from repairbook.errors import Unauthenticated
 from repairbook.schema.accounts import AuthPayload, ProfileInput, RegisterInput, Role, User
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
@@ -71,6 +72,9 @@ class AccountMutation:
         c = info.context
         async with unit_of_work(c.database) as db:
             session = await accounts.refresh(db, refresh_token, settings=c.settings, now=c.now())
+        # Refused only now: a reuse revoked the token's family, and that had to commit.
+        if session is None:
+            raise Unauthenticated("Refresh token is invalid, expired or revoked")
         return AuthPayload.from_session(session)
 
     @strawberry.mutation(description="Revoke a refresh token. True when it was still live.")
@@ -100,6 +104,8 @@ class AccountMutation:
                 viewer.id,
                 current_password,
                 new_password,
+                address=c.client_address,
+                throttle=c.throttle,
                 hasher=c.hasher,
                 settings=c.settings,
                 now=c.now(),

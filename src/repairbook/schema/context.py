@@ -62,7 +62,7 @@ class Context:
 
     @property
     def throttle(self) -> LoginThrottle:
-        return LoginThrottle.for_settings(self.resources.redis, self.settings)
+        return LoginThrottle(self.resources.redis, self.settings)
 
     @property
     def client_address(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -33,7 +34,7 @@ from repairbook.api import schema_for
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
 from repairbook.config import Settings
-from repairbook.http_guards import BodyLimit, decode_json, error_response
+from repairbook.http_guards import BodyLimit, decode_json, error_response, http_error
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
@@ -220,6 +221,7 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: http_error},
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(RequestId)

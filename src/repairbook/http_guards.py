@@ -5,9 +5,12 @@ whatever strawberry refuses (not JSON, not one object, wrong content type, a GET
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from repairbook.errors import ErrorCode
@@ -15,11 +18,19 @@ from repairbook.errors import ErrorCode
 MAX_JSON_DEPTH = 32
 
 
-def error_response(message: str, status: int) -> JSONResponse:
+def error_response(
+    message: str, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     code = ErrorCode.NOT_FOUND if status == 404 else ErrorCode.BAD_USER_INPUT
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code.value}}]}, status
+        {"errors": [{"message": message, "extensions": {"code": code.value}}]}, status, headers
     )
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in the same JSON shape."""
+    assert isinstance(error, HTTPException)
+    return error_response(error.detail, error.status_code, error.headers)
 
 
 class BodyLimit:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from repairbook.errors import InvalidInput
 
 
+def _without_format_characters(value: str) -> str:
+    if value.isascii():
+        return value
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+
+
 def clean_text(value: str, field: str, max_length: int) -> str:
-    """Trimmed, inner runs of white space folded, required, at most `max_length`."""
-    value = " ".join(value.split())
+    """Trimmed, inner runs of white space folded, required, at most `max_length`.
+
+    Invisible format characters (bidi overrides, zero-width spaces and joiners, soft
+    hyphens) are dropped: in a name they only serve to make two names look alike or to
+    turn the text around it backwards. Control characters never get this far (every string
+    input is checked for them before any resolver runs).
+    """
+    value = " ".join(_without_format_characters(value).split())
     if not value:
         raise InvalidInput("This field is required", field=field)
     if len(value) > max_length:
@@ -19,7 +32,7 @@ def clean_text(value: str, field: str, max_length: int) -> str:
 
 def optional_text(value: str | None, field: str, max_length: int) -> str | None:
     """Like `clean_text`, but missing or blank means none."""
-    if value is None or not value.strip():
+    if value is None or not _without_format_characters(value).strip():
         return None
     return clean_text(value, field, max_length)
 

@@ -159,6 +159,95 @@ def test_dev_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
     assert not _alive(redis_pid), "Redis left running"
 
 
+def _embedded_pids(data: Path) -> tuple[int, int]:
+    postgres = int((data / "postgres/postmaster.pid").read_text().split()[0])
+    redis = int((data / "redis/redis.port").read_text().split()[2])
+    return postgres, redis
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_sigterm_stops_the_command_and_its_embedded_servers(tmp_path: Path, command: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env["REPAIRBOOK_DATA_DIR"] = str(tmp_path / "data")
+    repairbook = [sys.executable, "-m", "repairbook"]
+    migrate = subprocess.run(  # noqa: S603
+        [*repairbook, "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    port = free_port()
+    log = tmp_path / "output.txt"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [*repairbook, command, *(["--port", str(port)] if command == "serve" else [])],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    ready = "Application startup complete" if command == "serve" else "Starting worker"
+    try:
+        deadline = time.monotonic() + 60
+        while ready not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+        assert ready in log.read_text()
+        pids = _embedded_pids(tmp_path / "data")
+        assert all(_alive(pid) for pid in pids)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    assert process.returncode == 0, log.read_text()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids), "an embedded server was left running"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"REPAIRBOOK_ENV": "production"}, "REPAIRBOOK_SECRET_KEY is the development default"),
+        (
+            {"REPAIRBOOK_ENV": "production", "REPAIRBOOK_SECRET_KEY": "short"},
+            "REPAIRBOOK_SECRET_KEY must be at least 32 characters",
+        ),
+        ({"REPAIRBOOK_SLOT_MINUTES": "half an hour"}, "REPAIRBOOK_SLOT_MINUTES: Input should be"),
+        ({"REPAIRBOOK_TIMEZONE": "Mars/Olympus"}, "REPAIRBOOK_TIMEZONE: unknown time zone"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line(
+    tmp_path: Path, environment: dict[str, str], expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env |= {"REPAIRBOOK_DATA_DIR": str(tmp_path), "COLUMNS": "80", **environment}
+    result = subprocess.run(
+        [sys.executable, "-m", "repairbook", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("error: ")
+    assert expected in result.stderr
+    assert not (tmp_path / "postgres").exists()  # refused before starting anything
+
+
+def test_serve_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env["REPAIRBOOK_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "repairbook", "worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "error: the database is at migration none" in result.stderr
+    assert "run `repairbook migrate` first" in result.stderr
+
+
 def test_production_never_starts_embedded_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("DATABASE_URL", "REDIS_URL", "SMTP_HOST"):
         monkeypatch.delenv(f"REPAIRBOOK_{name}", raising=False)

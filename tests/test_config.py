@@ -7,7 +7,7 @@ import yaml
 from pydantic import ValidationError
 
 from repairbook.app import create_app
-from repairbook.config import DEFAULT_SECRET_KEY, Settings
+from repairbook.config import DEFAULT_SECRET_KEY, ConfigurationError, Settings
 
 ROOT = Path(__file__).parent.parent
 
@@ -15,12 +15,12 @@ ROOT = Path(__file__).parent.parent
 def test_production_refuses_the_default_secret() -> None:
     settings = Settings(_env_file=None, env="production")
     assert settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app(settings)
 
 
 def test_production_refuses_a_short_secret() -> None:
-    with pytest.raises(RuntimeError, match="32 characters"):
+    with pytest.raises(ConfigurationError, match="32 characters"):
         Settings(_env_file=None, env="production", secret_key="short").check_production_ready()
 
 

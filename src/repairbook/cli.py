@@ -8,18 +8,19 @@ import functools
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook import migrate as migrations
-from repairbook.config import Settings
+from repairbook.config import ConfigurationError, Settings
 from repairbook.embedded import EmbeddedServices
 from repairbook.models.accounts import Role
 
@@ -66,21 +67,61 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
+def _fail(message: str) -> NoReturn:
+    """One clear line and a non-zero exit: a configuration mistake is not a crash."""
+    console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+        settings.check_production_ready()
+    except ValidationError as error:
+        _fail("; ".join(_setting_problem(problem) for problem in error.errors()))
+    except ConfigurationError as error:
+        _fail(str(error))
+    return settings
+
+
+def _setting_problem(problem: Mapping[str, Any]) -> str:
+    where = problem.get("loc") or ()
+    message = str(problem.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"REPAIRBOOK_{str(where[0]).upper()}: {message}" if where else message
+
+
 @contextlib.contextmanager
 def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
     """Settings with every URL set, starting embedded servers for the ones left unset."""
-    settings = Settings()
+    settings = _settings()
     _logging(settings)
     needed = {"database_url": True, "redis_url": redis, "smtp_host": mail}
     missing = [name for name, wanted in needed.items() if wanted and not getattr(settings, name)]
     if settings.is_production and missing:
         # Embedded servers are for development; production names its own.
-        names = ", ".join(f"REPAIRBOOK_{name.upper()}" for name in missing)
-        raise typer.BadParameter(f"production needs {names}")
+        _fail("production needs " + ", ".join(f"REPAIRBOOK_{n.upper()}" for n in missing))
     with EmbeddedServices(settings, with_redis=redis, with_mail_sink=mail) as services:
         for line in services.started:
             console.print(f"[green]started[/] {line}")
         yield services.settings
+
+
+def _require_current_schema(settings: Settings) -> None:
+    """`serve` and `worker` run against a migrated database only; they never migrate it
+    themselves (two instances starting at once must not race to change the schema)."""
+    from sqlalchemy.exc import DBAPIError
+
+    assert settings.database_url
+    try:
+        gap = migrations.behind(settings.database_url)
+    except (DBAPIError, OSError) as error:
+        _fail(f"cannot reach the database: {str(error.__cause__ or error).splitlines()[0]}")
+    if gap is not None:
+        current, head = gap
+        _fail(
+            f"the database is at migration {current or 'none'}, this version needs {head}: "
+            "run `repairbook migrate` first"
+        )
 
 
 def _migrate(settings: Settings) -> None:
@@ -130,7 +171,11 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Run the API only (behind a proxy, pass --host 0.0.0.0)."""
-    with _services() as settings:
+    # uvicorn catches SIGTERM itself, shuts down, and then raises it again: into the
+    # handler here, so that the embedded servers this command started are stopped too.
+    _stop_on_sigterm()
+    with _services() as settings, contextlib.suppress(KeyboardInterrupt):
+        _require_current_schema(settings)
         # Worker processes build their own app from the environment: hand them the URLs
         # of whatever was started here.
         for name in ("database_url", "redis_url"):
@@ -153,6 +198,7 @@ def worker() -> None:
 
     _stop_on_sigterm()
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
+        _require_current_schema(settings)
         asyncio.run(run_worker(settings))
 
 

@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
 
 
+class ConfigurationError(RuntimeError):
+    """Settings that would run, but must not: the command line prints it as one line."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="REPAIRBOOK_", env_file=".env", extra="ignore", frozen=True
@@ -119,9 +123,11 @@ class Settings(BaseSettings):
     def check_production_ready(self) -> None:
         """Refuse to run in production with the well-known development secret."""
         if self.is_production and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            raise RuntimeError(
+            raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY is the development default; set a long random secret "
                 "before running with REPAIRBOOK_ENV=production"
             )
         if self.is_production and len(self.secret_key.get_secret_value()) < 32:
-            raise RuntimeError("REPAIRBOOK_SECRET_KEY must be at least 32 characters in production")
+            raise ConfigurationError(
+                "REPAIRBOOK_SECRET_KEY must be at least 32 characters in production"
+            )

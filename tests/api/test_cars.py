@@ -171,10 +171,35 @@ async def test_users_are_paged_with_cursors(api: Api) -> None:
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert len(seen) == len(set(seen)) == 5
+    assert len(seen) == len(set(seen)) == 4  # the clients: the manager is not one
     too_many = await api.error(USERS, {"first": 101}, manager.token)
     bad_cursor = await api.error(USERS, {"first": 1, "after": "not-a-cursor"}, manager.token)
     assert (too_many["field"], bad_cursor["field"]) == ("first", "after")
+
+
+async def test_users_finds_clients_unless_asked_for_another_role(api: Api) -> None:
+    client = await api.person(firstName="Ольга", lastName="Смирнова")
+    manager = await api.person(Role.MANAGER, firstName="Ольга", lastName="Смирнова")
+    admin = await api.person(Role.ADMIN, firstName="Ольга", lastName="Смирнова")
+    query = (
+        "query ($s: String, $r: Role) { users(search: $s, role: $r) { edges { node { nick } } } }"
+    )
+    default = "query ($s: String) { users(search: $s) { edges { node { nick } } } }"
+
+    async def nicks(document: str, variables: dict[str, Any]) -> list[str]:
+        data = await api.ok(document, variables, manager.token)
+        return [edge["node"]["nick"] for edge in data["users"]["edges"]]
+
+    assert await nicks(default, {"s": "смирнова"}) == [client.nick]
+    assert await nicks(query, {"s": "смирнова", "r": "MANAGER"}) == [manager.nick]
+    assert await nicks(query, {"s": "смирнова", "r": "ADMIN"}) == [admin.nick]
+    assert await nicks(query, {"s": "смирнова", "r": None}) == [
+        client.nick,
+        manager.nick,
+        admin.nick,
+    ]
+    wrong = await api.error(query, {"s": "x", "r": "OWNER"}, manager.token)
+    assert wrong["code"] == "BAD_USER_INPUT"
 
 
 async def test_manager_reads_a_clients_cars_but_clients_do_not(api: Api) -> None:

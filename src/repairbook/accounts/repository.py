@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from repairbook.db import any_of
-from repairbook.models.accounts import RefreshToken, User
+from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.cars import Car
 
 
@@ -107,10 +107,19 @@ async def purge_dead_refresh_tokens(
 
 
 async def search(
-    session: AsyncSession, term: str | None, plate: str | None, *, after_id: int, limit: int
+    session: AsyncSession,
+    term: str | None,
+    plate: str | None,
+    *,
+    role: Role | None,
+    after_id: int,
+    limit: int,
 ) -> Sequence[User]:
-    """Users by id order, matching a term in nick, names or email, or a car's plate."""
+    """Users by id order, matching a term in nick, names or email, or a car's plate, and
+    holding `role` (any role when None)."""
     query = select(User).where(User.id > after_id).order_by(User.id).limit(limit)
+    if role is not None:
+        query = query.where(User.role == role)
     if term:
         pattern = f"%{_escape_like(term.lower())}%"
         matches: list[ColumnElement[bool]] = [

@@ -260,10 +260,10 @@ async def set_role_by_nick(db: AsyncSession, nick: str, role: Role) -> User:
 
 
 async def find_users(
-    db: AsyncSession, search: str | None, *, after_id: int, limit: int
+    db: AsyncSession, search: str | None, *, role: Role | None, after_id: int, limit: int
 ) -> Page[User]:
     """Staff's client look-up: by nick, name, email, or a plate in any spelling."""
     term = " ".join(search.split()) if search else None
     plate = plate_fragment(term) if term else None
-    rows = await repository.search(db, term, plate, after_id=after_id, limit=limit + 1)
+    rows = await repository.search(db, term, plate, role=role, after_id=after_id, limit=limit + 1)
     return Page.of(rows, limit)

@@ -7,6 +7,7 @@ import strawberry
 from repairbook.accounts import service as accounts
 from repairbook.db import read_only, unit_of_work
 from repairbook.errors import Unauthenticated
+from repairbook.models.accounts import Role as RoleModel
 from repairbook.schema.accounts import AuthPayload, ProfileInput, RegisterInput, Role, User
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
@@ -23,14 +24,22 @@ class AccountQuery:
 
     @strawberry.field(
         permission_classes=STAFF,
-        description="Find clients by nick, name, email or car plate; pages of up to 100.",
+        description=(
+            "Find users by nick, name, email or car plate; pages of up to 100. Clients only"
+            " unless `role` says otherwise (null: every role)."
+        ),
     )
     async def users(
-        self, info: Info, search: str | None = None, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        search: str | None = None,
+        role: Role | None = RoleModel.CLIENT,  # type: ignore[valid-type]
+        first: int = 20,
+        after: str | None = None,
     ) -> Connection[User]:
         async with read_only(info.context.database) as db:
             page = await accounts.find_users(
-                db, search, after_id=decode_cursor(after), limit=page_size(first)
+                db, search, role=role, after_id=decode_cursor(after), limit=page_size(first)
             )
         return Connection.from_page(page, User.from_model)
 

@@ -16,6 +16,7 @@ from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -25,6 +26,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.websocket_origin import normalize_origin
+from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
@@ -34,7 +37,13 @@ from repairbook.api import schema_for
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
 from repairbook.config import Settings
-from repairbook.http_guards import BodyLimit, decode_json, error_response, http_error
+from repairbook.http_guards import (
+    BodyLimit,
+    Origins,
+    decode_json,
+    error_response,
+    http_error,
+)
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
@@ -80,6 +89,15 @@ class RequestId:
 
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(self, schema: BaseSchema, *, origins: Origins, **options: Any) -> None:
+        super().__init__(schema, allowed_origins=origins.listed, **options)
+        self.origins = origins
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """Cross-origin handshakes only (strawberry lets same-origin pages and clients that
+        send no Origin through, and refuses the rest with 403): the CORS list decides."""
+        return self.origins.allows(normalize_origin(origin) or "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -204,8 +222,10 @@ def create_app(settings: Settings) -> Starlette:
             await hub.stop()
             await resources.close()
 
+    origins = Origins.for_settings(settings)
     graphql = GraphQLApp(
         schema_for(settings),
+        origins=origins,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,  # queries only: strawberry refuses mutations over GET
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -225,6 +245,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(RequestId)
+    # Added last, so outermost: refusals (413, 400) carry CORS headers too.
+    app.add_middleware(CORSMiddleware, **origins.cors_options())
     return app
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+_ORIGIN = re.compile(
+    r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?"
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -32,6 +36,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".repairbook")
     timezone: str = "Europe/Moscow"
     public_url: str = "http://127.0.0.1:8000"
+    # Browser origins (scheme://host[:port], comma-separated, or *) whose pages may call the
+    # API and open its websocket. Development also allows http://localhost and
+    # http://127.0.0.1 on any port, where frontend dev servers run.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -80,6 +88,17 @@ class Settings(BaseSettings):
     # A request body or websocket message larger than this is refused before it is read.
     max_request_bytes: int = Field(default=100_000, ge=1_000)
     db_pool_size: int = Field(default=10, ge=1)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin like https://shop.example.com")
+        return origins
 
     @field_validator("timezone")
     @classmethod

@@ -1,11 +1,15 @@
 """What the HTTP layer refuses before GraphQL sees a request, always as a JSON GraphQL error
 with a code: bodies over the size limit (413, not read whole), JSON nested too deeply, and
-whatever strawberry refuses (not JSON, not one object, wrong content type, a GET mutation)."""
+whatever strawberry refuses (not JSON, not one object, wrong content type, a GET mutation).
+Also which browser origins may call the API: CORS for HTTP, and the same list for the
+websocket's Origin check (browsers apply no CORS to websockets)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -13,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from repairbook.config import Settings
 from repairbook.errors import ErrorCode
 
 MAX_JSON_DEPTH = 32
@@ -95,3 +100,37 @@ def decode_json(data: str | bytes) -> object:
         elif isinstance(item, list):
             stack.extend((inner, depth + 1) for inner in item)
     return value
+
+
+# Where frontend dev servers run: any port on the loopback names.
+DEV_ORIGINS = r"http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
+
+
+@dataclass(frozen=True, slots=True)
+class Origins:
+    """The browser origins allowed to call the API: one list for CORS and the websocket."""
+
+    listed: tuple[str, ...]
+    pattern: str | None
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Origins:
+        return cls(settings.cors_origins, None if settings.is_production else DEV_ORIGINS)
+
+    def allows(self, origin: str) -> bool:
+        """Whether pages on `origin` (as a browser sends it) may call the API."""
+        if "*" in self.listed or origin in self.listed:
+            return True
+        return self.pattern is not None and re.fullmatch(self.pattern, origin) is not None
+
+    def cors_options(self) -> dict[str, Any]:
+        """For Starlette's CORSMiddleware. Bearer tokens, not cookies: no credentials mode.
+        Browsers may cache a preflight for ten minutes."""
+        return {
+            "allow_origins": self.listed,
+            "allow_origin_regex": self.pattern,
+            "allow_methods": ("GET", "POST"),
+            "allow_headers": ("authorization", "content-type", "x-request-id"),
+            "expose_headers": ("x-request-id",),
+            "max_age": 600,
+        }

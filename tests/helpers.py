@@ -50,8 +50,8 @@ class Api:
         if token:
             headers["authorization"] = f"Bearer {token}"
         # json.dumps escapes what UTF-8 cannot carry (a lone surrogate), as browsers do.
-        body = json.dumps({"query": query, "variables": variables or {}})
-        response = await self.http.post("/graphql", content=body, headers=headers)
+        request = json.dumps({"query": query, "variables": variables or {}})
+        response = await self.http.post("/graphql", content=request, headers=headers)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -472,17 +473,23 @@ async def test_errors_never_echo_the_password_or_long_values(api: Api, rows: Sna
     assert await rows() == before
 
 
-@pytest.fixture
-async def production(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def production_app(settings: Settings, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     """The app as production runs it: introspection, GraphiQL and suggestions off."""
     prod = settings.model_copy(
-        update={"env": "production", "secret_key": SecretStr("s" * 48), "introspection": None}
+        update={"env": "production", "secret_key": SecretStr("s" * 48), **overrides}
     )
     app = create_app(prod)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 5000))
         async with httpx.AsyncClient(transport=transport, base_url="http://shop") as client:
             yield client
+
+
+@pytest.fixture
+async def production(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with production_app(settings) as client:
+        yield client
 
 
 async def test_production_hides_the_schema_from_strangers(
@@ -503,9 +510,24 @@ async def test_production_hides_the_schema_from_strangers(
         "/graphql", json={"query": "mutation { setUserRole(userId: 1, role: MANGER) { id } }"}
     )
     assert "MANAGER" not in bad_enum.json()["errors"][0]["message"]
+    typo_in_variables = await production.post(
+        "/graphql", json={"query": REGISTER, "variables": {"input": {**registration(), "nik": "x"}}}
+    )
+    assert "Did you mean" not in typo_in_variables.json()["errors"][0]["message"]
     page = await production.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 404
     assert page.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     # Development keeps both: they are how people learn the API.
     dev = await api.http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
     assert dev.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+async def test_production_can_turn_introspection_and_graphiql_on(settings: Settings) -> None:
+    async with production_app(settings, introspection=True, graphiql=True) as client:
+        schema = await client.post(
+            "/graphql", json={"query": "{ __schema { queryType { name } } }"}
+        )
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert schema.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert page.status_code == 200
+    assert "GraphiQL" in page.text

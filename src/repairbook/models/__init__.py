@@ -2,7 +2,7 @@
 
 from repairbook.models.accounts import RefreshToken, Role, User
 from repairbook.models.base import Base
-from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.campaigns import Campaign, CampaignStatus
 from repairbook.models.cars import Car
 from repairbook.models.catalog import (
@@ -21,6 +21,7 @@ from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMe
 
 __all__ = [
     "Base",
+    "BoardVersion",
     "Booking",
     "BookingStatus",
     "Campaign",

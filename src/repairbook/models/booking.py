@@ -103,3 +103,19 @@ class Quote(Base):
     valid_until: Mapped[datetime] = mapped_column(index=True)
 
     repair_type: Mapped[RepairType] = relationship(lazy="raise")
+
+
+class BoardVersion(Base):
+    """What a cached day board was computed from: a stamp per day (`2026-12-01`) and one for
+    everything every board shows (`all`: receptionists, clients, cars, the catalog).
+
+    Only PostgreSQL writes it, from triggers (migration 0007), in the very transaction that
+    changes a booking, a closed day or such a table: a board read after a commit can never
+    pair old data with the new stamp. Stamps come from one sequence, so a stamp is never
+    used twice, even after rows here are deleted.
+    """
+
+    __tablename__ = "board_versions"
+
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -34,6 +34,7 @@ from strawberry.types.unset import UnsetType
 
 from repairbook import pages
 from repairbook.api import schema_for
+from repairbook.board_cache import BoardCache, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
 from repairbook.config import Settings
@@ -104,10 +105,34 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self._answer(Request(scope, receive))
         except HTTPException as error:  # strawberry refuses in plain text; we answer in JSON
             response = error_response(error.reason, error.status_code)
         await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        """A day board from the cache when it can be (board_cache.py), the rest as usual."""
+        board: BoardCache | None = request.app.state.board
+        json_post = request.method == "POST" and request.headers.get("content-type", "").startswith(
+            "application/json"
+        )
+        if board is None or not json_post:
+            return await self.run(request)
+        try:
+            payload = decode_json(await request.body())
+        except ValueError:
+            return await self.run(request)  # which says what is wrong with it
+        plan = board.plan(payload)
+        if plan is None:
+            return await self.run(request)
+        context = await self.get_context(request, await self.get_sub_response(request))
+
+        async def produce() -> tuple[Response, bool]:
+            response = await self.run(request, context=context)
+            errors: bool = getattr(request.state, "graphql_errors", True)
+            return response, response.status_code == 200 and not errors
+
+        return await board.answer(plan, context.viewer, produce)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
@@ -151,6 +176,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         """Every HTTP response's errors are made public here, whatever path made them."""
+        request.state.graphql_errors = bool(result.errors)
         if result.errors:
             settings: Settings = request.app.state.resources.settings
             result.errors = public_errors(
@@ -215,10 +241,23 @@ def create_app(settings: Settings) -> Starlette:
             settings.redis_url, resources.database, calendar_of(settings), resources.clock
         )
         await hub.start()
+        assert settings.database_url
+        board = app.state.board = (
+            BoardCache(
+                schema_for(settings)._schema,
+                Stamper(settings.database_url),
+                calendar_of(settings),
+                resources.clock,
+            )
+            if settings.board_cache
+            else None
+        )
         _tune_gc()
         try:
             yield
         finally:
+            if board is not None:
+                await board.close()
             await hub.stop()
             await resources.close()
 

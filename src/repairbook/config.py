@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     # A request body or websocket message larger than this is refused before it is read.
     max_request_bytes: int = Field(default=100_000, ge=1_000)
     db_pool_size: int = Field(default=10, ge=1)
+    # Day boards answered from memory while nothing they show has changed (board_cache.py).
+    board_cache: bool = True
 
     @field_validator("cors_origins", mode="before")
     @classmethod

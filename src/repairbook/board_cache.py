@@ -1,0 +1,338 @@
+"""The day board, answered from memory while nothing it shows has changed.
+
+Every client and every manager's screen reads `availability(date)` over and over, hundreds
+of times for each booking written. This keeps each finished response (the bytes) per
+process, keyed by what makes it what it is:
+
+- the request: the document, the operation and the variables, as sent;
+- the viewer, where it matters: a document that selects `booking` is answered per viewer
+  kind (anonymous, staff) or per client (whose own bookings it shows); one that does not
+  is the same for everyone;
+- the data: the day's stamp and the stamp of everything every board shows, read from
+  `board_versions` before the board is computed. PostgreSQL restamps them in the very
+  transaction that changes a booking, a closed day, a receptionist, a client, a car or the
+  catalog (migration 0007), so once a change has committed, the next read anywhere sees a
+  new stamp and computes the board afresh; a rolled-back change restamps nothing;
+- the clock: an entry lasts until the next slot of that day starts (it turns PAST) or the
+  shop's midnight (the booking window moves), and never longer than MAX_AGE.
+
+The stamps are read on one connection per process, and concurrent requests share one
+read: a request waits for the next read that starts after it arrived, never for one already
+under way (which could predate a commit the request must see). Concurrent misses for the
+same entry compute it once. Only answers without errors are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    VariableNode,
+    Visitor,
+    get_named_type,
+    parse,
+    visit,
+)
+from starlette.responses import Response
+
+from repairbook.booking.availability import Calendar
+from repairbook.clock import Clock
+from repairbook.models.accounts import User
+from repairbook.schema.scalars import EARLIEST, LATEST
+
+log = logging.getLogger(__name__)
+
+MAX_AGE = timedelta(minutes=5)  # a safety net; stamps and slot times end entries sooner
+MAX_DOCUMENT = 10_000  # characters; longer documents are answered without the cache
+HEADER = "x-cache"
+# Fields under a board whose answer depends on more than the day: never cached.
+OTHER_DAYS = frozenset({("User", "bookings")})
+Stamps = tuple[int, int]
+Produce = Callable[[], Awaitable[tuple[Response, bool]]]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardDocument:
+    """A document that asks for one day's board and nothing else."""
+
+    date_literal: str | None
+    date_variable: str | None
+    private: bool  # it selects `booking`, which differs from viewer to viewer
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    day: date
+    key: tuple[str, str | None, str]
+    private: bool
+
+
+@dataclass(slots=True)
+class _Entry:
+    stamps: Stamps
+    valid_until: datetime
+    body: bytes
+
+
+@dataclass(slots=True)
+class _Read:
+    days: set[str] = field(default_factory=set)
+    done: asyncio.Future[dict[str, int]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class Stamper:
+    """Reads day stamps on one connection; concurrent callers share each read."""
+
+    def __init__(self, database_url: str) -> None:
+        self._url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._next: _Read | None = None
+        self._reading = False
+
+    async def stamps(self, day: date) -> Stamps:
+        scope = day.isoformat()
+        read = self._next
+        if read is None:
+            read = self._next = _Read()
+            if not self._reading:
+                self._reading = True
+                asyncio.get_running_loop().create_task(self._read_all())
+        read.days.add(scope)
+        found = await asyncio.shield(read.done)
+        return found.get(scope, 0), found.get("all", 0)
+
+    async def _read_all(self) -> None:
+        try:
+            while (read := self._next) is not None:
+                self._next = None  # later callers wait for the read after this one
+                try:
+                    found = await self._query([*read.days, "all"])
+                except Exception as error:
+                    read.done.set_exception(error)
+                    read.done.exception()  # retrieved: every waiter gets it, none may be left
+                else:
+                    read.done.set_result(found)
+        finally:
+            self._reading = False
+
+    async def _query(self, scopes: list[str]) -> dict[str, int]:
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
+            cursor = await self._connection.execute(
+                "SELECT scope, version FROM board_versions WHERE scope = ANY(%s)", (scopes,)
+            )
+            return {scope: int(version) for scope, version in await cursor.fetchall()}
+        except Exception:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+
+class BoardCache:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        stamper: Stamper,
+        calendar: Calendar,
+        clock: Clock,
+        *,
+        max_bytes: int = 64 * 2**20,
+    ) -> None:
+        self._schema = schema
+        self._stamper = stamper
+        self._calendar = calendar
+        self._clock = clock
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+        self._flights: dict[tuple[Any, ...], asyncio.Future[bytes | None]] = {}
+        self._documents = lru_cache(maxsize=256)(self._document)
+
+    async def close(self) -> None:
+        await self._stamper.close()
+
+    def plan(self, payload: object) -> Plan | None:
+        """How to cache this request, or None when it is not a board request."""
+        if not isinstance(payload, dict) or not payload.keys() <= {
+            "query",
+            "variables",
+            "operationName",
+        }:
+            return None
+        query, name = payload.get("query"), payload.get("operationName")
+        variables = payload.get("variables") or {}
+        if not isinstance(query, str) or len(query) > MAX_DOCUMENT:
+            return None
+        if not isinstance(name, str | None) or not isinstance(variables, dict):
+            return None
+        document = self._documents(query, name)
+        if document is None:
+            return None
+        text = document.date_literal
+        if document.date_variable is not None:
+            text = variables.get(document.date_variable)
+        day = _day(text)
+        if day is None:
+            return None  # the ordinary path says what is wrong with it
+        canonical = json.dumps(variables, sort_keys=True, separators=(",", ":"))
+        return Plan(day, (query, name, canonical), document.private)
+
+    async def answer(self, plan: Plan, viewer: User | None, produce: Produce) -> Response:
+        try:
+            stamps = await self._stamper.stamps(plan.day)
+        except Exception:
+            log.warning("board stamps unavailable; answering without the cache", exc_info=True)
+            response, _ = await produce()
+            return response
+        key = (*plan.key, _viewer_key(viewer) if plan.private else None)
+        now = self._clock.now()
+        entry = self._entries.get(key)
+        if entry is not None and entry.stamps == stamps and now < entry.valid_until:
+            self._entries.move_to_end(key)
+            return _cached(entry.body, "HIT")
+        flight_key = (*key, stamps)
+        flight = self._flights.get(flight_key)
+        if flight is not None:
+            body = await asyncio.shield(flight)
+            if body is not None:
+                return _cached(body, "HIT")
+        valid_until = self._valid_until(plan.day, now)
+        leading = flight is None
+        if leading:
+            flight = self._flights[flight_key] = asyncio.get_running_loop().create_future()
+        body = None
+        try:
+            response, keep = await produce()
+            if keep and isinstance(response.body, bytes):
+                body = response.body
+                self._store(key, _Entry(stamps, valid_until, body))
+        finally:
+            if leading:
+                del self._flights[flight_key]
+                assert flight is not None
+                flight.set_result(body)
+        response.headers[HEADER] = "MISS"
+        return response
+
+    def _store(self, key: tuple[Any, ...], entry: _Entry) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+        self._entries[key] = entry
+        self._bytes += len(entry.body)
+        while self._bytes > self._max_bytes and self._entries:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
+
+    def _valid_until(self, day: date, now: datetime) -> datetime:
+        """The first moment the board of `day` could look different with no data changed:
+        its next slot starting (today), or midnight (the booking window moves)."""
+        local = now.astimezone(self._calendar.zone)
+        midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time())
+        until = min(midnight.replace(tzinfo=self._calendar.zone), now + MAX_AGE)
+        if day == local.date():
+            upcoming = [start for start in self._calendar.grid(day) if start > now]
+            if upcoming:
+                until = min(until, upcoming[0])
+        return until
+
+    def _document(self, query: str, operation_name: str | None) -> BoardDocument | None:
+        try:
+            document = parse(query, max_tokens=2_000)
+        except GraphQLError:
+            return None
+        return _board_document(self._schema, document, operation_name)
+
+
+def _board_document(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> BoardDocument | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
+        return None
+    roots = operations[0].selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
+        return None
+    root = roots[0]
+    if root.name.value != "availability" or root.directives:
+        return None
+    argument = next((a for a in root.arguments or () if a.name.value == "date"), None)
+    literal = variable = None
+    if argument is not None and isinstance(argument.value, StringValueNode):
+        literal = argument.value.value
+    elif argument is not None and isinstance(argument.value, VariableNode):
+        variable = argument.value.name.value
+    else:
+        return None
+    fields = _Fields(TypeInfo(schema))
+    visit(document, TypeInfoVisitor(fields.type_info, fields))
+    if fields.other_days:
+        return None
+    return BoardDocument(literal, variable, fields.private)
+
+
+class _Fields(Visitor):
+    """Which fields a document selects, by the type they are on."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.private = False
+        self.other_days = False
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        parent = self.type_info.get_parent_type()
+        if parent is None:
+            return
+        name = get_named_type(parent).name
+        if (name, node.name.value) in OTHER_DAYS:
+            self.other_days = True
+        if (name, node.name.value) == ("Slot", "booking"):
+            self.private = True
+
+
+def _day(text: object) -> date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if EARLIEST <= day.year <= LATEST else None
+
+
+def _viewer_key(viewer: User | None) -> str:
+    if viewer is None:
+        return "anonymous"
+    return "staff" if viewer.is_staff else f"client:{viewer.id}"
+
+
+def _cached(body: bytes, state: str) -> Response:
+    return Response(body, media_type="application/json", headers={HEADER: state})

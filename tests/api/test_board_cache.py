@@ -1,0 +1,344 @@
+"""The day board from memory (board_cache.py): never stale, never another viewer's.
+
+Two real API instances share one PostgreSQL; changes go through either of them, through
+SQL by hand, or through a transaction that rolls back. The last part drives `BoardCache`
+directly with a fixed clock for what only time changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from starlette.responses import Response
+
+from repairbook.api import schema_for
+from repairbook.board_cache import HEADER, MAX_AGE, BoardCache, Stamper
+from repairbook.booking.service import calendar_of
+from repairbook.clock import FixedClock
+from repairbook.config import Settings
+from repairbook.models.accounts import Role
+from tests.api.booking_support import BOARD, BOOK, CANCEL, book_input, slot_of
+from tests.factories import Catalog, make_catalog
+from tests.helpers import Api, Person
+from tests.live.support import Instance, instance
+
+ANONYMOUS_BOARD = "query ($d: Date!) { availability(date: $d) { slots { startsAt state receptionist { id fullName } } } }"
+
+
+@pytest.fixture
+async def catalog(api: Api) -> Catalog:
+    return await make_catalog(api.resources)
+
+
+@pytest.fixture
+async def pair(settings: Settings, api: Api) -> AsyncIterator[tuple[Instance, Instance]]:
+    async with instance(settings) as a, instance(settings) as b:
+        yield a, b
+
+
+async def read(
+    where: Instance | Api, day: str, *, token: str | None = None, query: str = BOARD
+) -> tuple[dict[str, Any], str | None]:
+    """One board read: the board and whether it came from memory (HIT) or not (MISS)."""
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    payload = {"query": query, "variables": {"d": day}}
+    if isinstance(where, Api):
+        response = await where.http.post("/graphql", json=payload, headers=headers)
+    else:
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{where.port}/graphql"
+            response = await client.post(url, json=payload, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body["data"]["availability"], response.headers.get(HEADER)
+
+
+async def warm(where: Instance | Api, day: str, **options: Any) -> dict[str, Any]:
+    await read(where, day, **options)
+    board, cached = await read(where, day, **options)
+    assert cached == "HIT"
+    return board
+
+
+async def test_a_change_through_one_instance_is_on_the_next_read_through_another(
+    api: Api, catalog: Catalog, pair: tuple[Instance, Instance]
+) -> None:
+    a, b = pair
+    owner, car = await api.client_with_car(catalog.model_id)
+    manager = await api.person(Role.MANAGER)
+    starts = api.at(1, "10:00")
+    day = starts[:10]
+    receptionist = catalog.receptionist_ids[0]
+    for where in (a, b):
+        assert (
+            slot_of(await warm(where, day, token=manager.token), receptionist, starts)["state"]
+            == "FREE"
+        )
+
+    booked = await a.post(BOOK, book_input(catalog, car, starts), owner.token)
+    assert "errors" not in booked, booked
+    board, cached = await read(b, day, token=manager.token)
+    assert cached == "MISS"
+    slot = slot_of(board, receptionist, starts)
+    assert slot["state"] == "BOOKED"
+    assert slot["booking"]["client"] == {"nick": owner.nick}
+
+    await warm(a, day, token=manager.token)
+    booking_id = booked["data"]["bookSlot"]["id"]
+    cancelled = await b.post(CANCEL, {"id": booking_id, "r": None}, owner.token)
+    assert "errors" not in cancelled, cancelled
+    board, cached = await read(a, day, token=manager.token)
+    assert cached == "MISS"
+    assert slot_of(board, receptionist, starts)["state"] == "CANCELLED"
+
+
+async def test_every_booking_is_on_the_next_read_while_others_keep_reading(
+    api: Api, catalog: Catalog, pair: tuple[Instance, Instance]
+) -> None:
+    """Readers hammer instance B while bookings commit through A: the read that follows
+    each commit always shows it, however the reads and the commits interleave."""
+    a, b = pair
+    clients = [await api.client_with_car(catalog.model_id) for _ in range(6)]
+    day = api.at(1, "09:00")[:10]
+    hits = 0
+
+    async def hammer(stop: asyncio.Event) -> None:
+        nonlocal hits
+        while not stop.is_set():
+            _, cached = await read(b, day, query=ANONYMOUS_BOARD)
+            hits += cached == "HIT"
+
+    stop = asyncio.Event()
+    readers = [asyncio.create_task(hammer(stop)) for _ in range(4)]
+    try:
+        hours = ("09:00", "09:30", "10:00", "10:30", "11:00", "11:30")
+        for n, (hhmm, (owner, car)) in enumerate(zip(hours, clients, strict=True)):
+            starts = api.at(1, hhmm)
+            receptionist = n % len(catalog.receptionist_ids)
+            booking = book_input(catalog, car, starts, receptionist=receptionist)
+            assert "errors" not in await a.post(BOOK, booking, owner.token)
+            board, _ = await read(b, day, query=ANONYMOUS_BOARD)
+            slot = slot_of(board, catalog.receptionist_ids[receptionist], starts)
+            assert slot["state"] == "BOOKED", (hhmm, slot)
+            await asyncio.sleep(0.05)  # let the readers fill the cache again
+    finally:
+        stop.set()
+        await asyncio.gather(*readers)
+    assert hits > 0  # the readers did read from memory in between
+
+
+async def test_a_rolled_back_change_leaves_the_cached_board_and_a_committed_one_by_hand_not(
+    api: Api, catalog: Catalog
+) -> None:
+    owner, car = await api.client_with_car(catalog.model_id)
+    starts = api.at(1, "12:00")
+    day = starts[:10]
+    receptionist = catalog.receptionist_ids[1]
+    booked = await api.ok(BOOK, book_input(catalog, car, starts, receptionist=1), owner.token)
+    before = await warm(api, day, query=ANONYMOUS_BOARD)
+    cancel = text("UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id = :id")
+    engine = api.resources.database.engine
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        await connection.execute(cancel, {"id": int(booked["bookSlot"]["id"])})
+        during, cached = await read(api, day, query=ANONYMOUS_BOARD)  # not committed yet
+        assert (during, cached) == (before, "HIT")
+        await transaction.rollback()
+    after, cached = await read(api, day, query=ANONYMOUS_BOARD)
+    assert (after, cached) == (before, "HIT")
+    assert slot_of(after, receptionist, starts)["state"] == "BOOKED"
+
+    async with engine.begin() as connection:  # as someone would in psql
+        await connection.execute(cancel, {"id": int(booked["bookSlot"]["id"])})
+    board, cached = await read(api, day, query=ANONYMOUS_BOARD)
+    assert cached == "MISS"
+    assert slot_of(board, receptionist, starts)["state"] == "CANCELLED"
+
+    await warm(api, day, query=ANONYMOUS_BOARD)
+    async with engine.begin() as connection:  # what every day shows: a receptionist's name
+        await connection.execute(
+            text("UPDATE receptionists SET last_name = 'Другой' WHERE id = :id"),
+            {"id": receptionist},
+        )
+    board, cached = await read(api, day, query=ANONYMOUS_BOARD)
+    assert cached == "MISS"
+    assert slot_of(board, receptionist, starts)["receptionist"]["fullName"].startswith("Другой")
+
+
+async def test_a_client_never_sees_another_clients_details_through_a_cached_board(
+    api: Api, catalog: Catalog
+) -> None:
+    first, first_car = await api.client_with_car(catalog.model_id)
+    second, second_car = await api.client_with_car(catalog.model_id)
+    manager = await api.person(Role.MANAGER)
+    first_slot, second_slot = api.at(1, "13:00"), api.at(1, "13:30")
+    day = first_slot[:10]
+    await api.ok(BOOK, book_input(catalog, first_car, first_slot), first.token)
+    await api.ok(BOOK, book_input(catalog, second_car, second_slot), second.token)
+    receptionist = catalog.receptionist_ids[0]
+
+    def nicks(board: dict[str, Any]) -> dict[str, str | None]:
+        return {
+            when: (slot_of(board, receptionist, when)["booking"] or {})
+            .get("client", {})
+            .get("nick")
+            for when in (first_slot, second_slot)
+        }
+
+    viewers: list[tuple[Person | None, dict[str, str | None]]] = [
+        (first, {first_slot: first.nick, second_slot: None}),
+        (second, {first_slot: None, second_slot: second.nick}),
+        (manager, {first_slot: first.nick, second_slot: second.nick}),
+        (None, {first_slot: None, second_slot: None}),
+    ]
+    for _ in range(2):  # the second round is answered from memory, viewer by viewer
+        for viewer, expected in viewers:
+            token = viewer.token if viewer else None
+            board, _ = await read(api, day, token=token)
+            assert nicks(board) == expected, viewer
+    for viewer, _ in viewers:
+        _, cached = await read(api, day, token=viewer.token if viewer else None)
+        assert cached == "HIT"
+
+
+async def test_only_answers_to_the_board_alone_and_without_errors_are_kept(
+    api: Api, catalog: Catalog
+) -> None:
+    owner, _ = await api.client_with_car(catalog.model_id)
+    day = api.at(1, "09:00")[:10]
+    documents = [
+        # another day's data through the board: the client's other bookings
+        "query ($d: Date!) { availability(date: $d) { slots { booking { client { bookings { id } } } } } }",
+        # the board and something else
+        "query ($d: Date!) { me { id } availability(date: $d) { date } }",
+    ]
+    for query in documents:
+        for _ in range(2):
+            response = await api.http.post(
+                "/graphql",
+                json={"query": query, "variables": {"d": day}},
+                headers={"authorization": f"Bearer {owner.token}"},
+            )
+            assert response.status_code == 200
+            assert HEADER not in response.headers, query
+    wrong = "query ($d: Date!) { availability(date: $d) { slots { nosuch } } }"
+    for _ in range(2):
+        response = await api.http.post("/graphql", json={"query": wrong, "variables": {"d": day}})
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert response.headers[HEADER] == "MISS"
+
+
+class Counted:
+    """A board producer that says how often it ran, and can be held."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.release = asyncio.Event()
+        self.release.set()
+
+    async def __call__(self) -> tuple[Response, bool]:
+        self.runs += 1
+        await self.release.wait()
+        return Response(f'{{"run":{self.runs}}}'.encode(), media_type="application/json"), True
+
+
+@pytest.fixture
+async def fixed(settings: Settings, api: Api) -> AsyncIterator[tuple[BoardCache, FixedClock]]:
+    zone = settings.zone
+    clock = FixedClock(datetime(2026, 12, 1, 9, 27, tzinfo=zone))
+    stamper = Stamper(settings.database_url or "")
+    cache = BoardCache(schema_for(settings)._schema, stamper, calendar_of(settings), clock)
+    yield cache, clock
+    await cache.close()
+
+
+async def test_an_entry_ends_when_the_next_slot_starts_and_at_midnight(
+    fixed: tuple[BoardCache, FixedClock],
+) -> None:
+    cache, clock = fixed
+    today = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-01"}})
+    later = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
+    assert today is not None
+    assert later is not None
+    produce = Counted()
+    assert (await cache.answer(today, None, produce)).headers[HEADER] == "MISS"
+    clock.advance(timedelta(minutes=2))  # 09:29: the 09:30 slot has not started
+    assert (await cache.answer(today, None, produce)).headers[HEADER] == "HIT"
+    clock.advance(timedelta(minutes=1))  # 09:30: it has, and is PAST now
+    assert (await cache.answer(today, None, produce)).headers[HEADER] == "MISS"
+    assert produce.runs == 2
+
+    clock.moment = clock.moment.replace(hour=23, minute=58)
+    await cache.answer(later, None, produce)
+    clock.advance(timedelta(minutes=1))
+    assert (await cache.answer(later, None, produce)).headers[HEADER] == "HIT"
+    clock.advance(timedelta(minutes=1))  # midnight: the booking window has moved
+    assert (await cache.answer(later, None, produce)).headers[HEADER] == "MISS"
+    clock.advance(MAX_AGE - timedelta(seconds=1))
+    assert (await cache.answer(later, None, produce)).headers[HEADER] == "HIT"
+    clock.advance(timedelta(seconds=1))  # and never longer than MAX_AGE
+    assert (await cache.answer(later, None, produce)).headers[HEADER] == "MISS"
+
+
+async def test_concurrent_misses_compute_the_board_once(
+    fixed: tuple[BoardCache, FixedClock],
+) -> None:
+    cache, _ = fixed
+    plan = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
+    assert plan is not None
+    produce = Counted()
+    produce.release.clear()
+    answers = [asyncio.create_task(cache.answer(plan, None, produce)) for _ in range(20)]
+    while produce.runs == 0:  # noqa: ASYNC110 - waiting for the one run to start
+        await asyncio.sleep(0.01)
+    produce.release.set()
+    responses = await asyncio.gather(*answers)
+    assert produce.runs == 1
+    assert {bytes(r.body) for r in responses} == {b'{"run":1}'}
+    assert sorted(r.headers[HEADER] for r in responses) == ["HIT"] * 19 + ["MISS"]
+
+
+async def test_without_its_stamps_the_board_is_computed_every_time(
+    settings: Settings, api: Api
+) -> None:
+    stamper = Stamper("postgresql://nobody@127.0.0.1:1/nowhere")
+    cache = BoardCache(
+        schema_for(settings)._schema, stamper, calendar_of(settings), FixedClock(api.now())
+    )
+    plan = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
+    assert plan is not None
+    produce = Counted()
+    for _ in range(2):
+        response = await cache.answer(plan, None, produce)
+        assert HEADER not in response.headers
+    assert produce.runs == 2
+    await cache.close()
+
+
+def test_requests_that_are_not_one_days_board_have_no_plan(
+    fixed: tuple[BoardCache, FixedClock],
+) -> None:
+    cache, _ = fixed
+    assert cache.plan({"query": "{ me { id } }"}) is None
+    assert cache.plan({"query": 'mutation { logout(refreshToken: "x") }'}) is None
+    assert cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "not a date"}}) is None
+    assert cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}, "x": 1}) is None
+    assert cache.plan({"query": "{ availability(date: 5) { date } }"}) is None
+    assert (
+        cache.plan({"query": '{ availability(date: "2026-12-05") @skip(if: true) { date } }'})
+        is None
+    )
+    literal = cache.plan({"query": '{ availability(date: "2026-12-05") { date } }'})
+    assert literal is not None
+    assert literal.day == date(2026, 12, 5)
+    assert not literal.private
+    private = cache.plan({"query": BOARD, "variables": {"d": "2026-12-05"}})
+    assert private is not None
+    assert private.private

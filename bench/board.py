@@ -1,17 +1,22 @@
-"""Benchmark of the day board, `availability(date)`, over real HTTP.
+"""Benchmark of the day board, `availability(date)`, over real HTTP, optionally against
+PostGraphile on the very same database.
 
-Fills a database with a realistic booking history (past and future days, some cancelled),
-starts the API under uvicorn in its own process, and measures requests per second and
-p50/p95/p99 latency at concurrency 1 and 32, for an anonymous client (states only) and for
-a manager (every booking's client, car and repair type). It also reads the same day's data
-with one raw SQL query through psycopg (the floor) and prints the API/floor ratios, and
-counts SQL statements per request.
+Fills a database with a booking history (past and future days, some cancelled; the board's
+day, tomorrow, nearly full), starts `repairbook serve` (one process) and, with
+`--peer postgraphile`, PostGraphile 4.14.1 (bench/peer, installed with npm on first use;
+skipped with a message when Node is missing). Then, at concurrency 1 and 32, interleaving
+the two servers round by round, it measures two pairs of queries: the anonymous board
+(states) and the staff board (every booking's client, car and repair type), and prints
+req/s, p50/p99 latency and the ratio for each pair; then the same at concurrency 32 with a
+booking or a cancellation written every 100 ms. The load generator (bench/loadgen.py) is
+raw asyncio streams; the CPU load of server and generator is printed to show which one is
+saturated.
 
-    .venv/bin/python bench/board.py --bookings 10000
-    .venv/bin/python bench/board.py --bookings 1000000 --reuse   # keeps the filled database
+    .venv/bin/python bench/board.py --peer postgraphile                # 200,000 bookings
+    .venv/bin/python bench/board.py --bookings 1000000 --reuse         # history 10k vs 1M
+    .venv/bin/python bench/board.py --rounds 1 --seconds 3             # a quick look
 
-Embedded PostgreSQL and Redis live in bench/.data (or --data-dir); --database-url and
---redis-url use servers of your own (the database is filled, so make it a scratch one).
+Embedded PostgreSQL and Redis live in bench/.data (or --data-dir).
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ import json
 import math
 import os
 import random
+import shutil
 import statistics
 import subprocess
-import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,33 +42,43 @@ import httpx
 import psycopg
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy import event
 
+import loadgen
 from repairbook import migrate
-from repairbook.app import create_app
 from repairbook.booking.availability import Calendar
 from repairbook.booking.service import calendar_of
 from repairbook.config import Settings
 from repairbook.embedded import EmbeddedServices, free_port
-from support import fill_catalog
+from support import cpu_seconds, fill_catalog, serve, wait_ready
 
 console = Console()
+ZONE = Settings(_env_file=None).timezone
+PEER = Path(__file__).parent / "peer"
 ANONYMOUS = "query ($d: Date!) { availability(date: $d) { date slots { startsAt endsAt state bookable receptionist { id fullName } } } }"
 STAFF = "query ($d: Date!) { availability(date: $d) { date slots { startsAt state bookable receptionist { id } booking { id price client { nick lastName } car { plate model { name } } repairType { name } } } } }"
-RAW = """
-SELECT r.id, r.last_name, b.id, b.starts_at, b.status, b.client_id
-FROM receptionists r LEFT JOIN bookings b ON b.receptionist_id = r.id AND b.day = %s
-WHERE r.active ORDER BY r.id, b.starts_at
-"""
+PEER_ANONYMOUS = "query ($d: Date!) { allReceptionists(condition: {active: true}) { nodes { id lastName bookingsByReceptionistId(condition: {day: $d}) { nodes { startsAt status } } } } }"
+PEER_STAFF = "query ($d: Date!) { allReceptionists(condition: {active: true}) { nodes { id lastName bookingsByReceptionistId(condition: {day: $d}) { nodes { id startsAt status priceTotal userByClientId { nick lastName } carByCarId { plate carModelByCarModelId { name } } repairTypeByRepairTypeId { name } } } } } }"
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    pid: int
+    path: str
+    queries: dict[str, tuple[str, dict[str, str]]]  # kind -> (document, headers)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--bookings", type=int, default=10_000, help="bookings in the history")
+    parser.add_argument("--bookings", type=int, default=200_000, help="bookings in the history")
     parser.add_argument("--receptionists", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="requests per measurement")
+    parser.add_argument("--peer", choices=["postgraphile"], help="also measure this server")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per case")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of one round")
+    parser.add_argument("--workers", type=int, default=1, help="repairbook serve --workers")
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / ".data")
     parser.add_argument("--database-url", help="postgresql+psycopg://… of a scratch database")
     parser.add_argument("--redis-url")
@@ -82,28 +99,81 @@ def main() -> None:
         migrate.upgrade(settings.database_url)
         libpq = settings.database_url.replace("postgresql+psycopg://", "postgresql://")
         day = fill(libpq, args, calendar_of(settings))
-        token = asyncio.run(_statements_and_token(settings, day))
-        port = free_port()
-        env = {
-            **os.environ,
-            "REPAIRBOOK_DATABASE_URL": settings.database_url,
-            "REPAIRBOOK_REDIS_URL": settings.redis_url or "",
-            "REPAIRBOOK_DB_POOL_SIZE": "20",
-        }
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "repairbook", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            results, floor = asyncio.run(
-                measure(f"http://127.0.0.1:{port}", token, libpq, day, args.requests)
+        with running(settings, libpq, args) as servers:
+            token = asyncio.run(manager_token(servers[0], libpq))
+            servers[0].queries["staff"] = (STAFF, {"Authorization": f"Bearer {token}"})
+            asyncio.run(measure(servers, libpq, day, args))
+
+
+@contextmanager
+def running(settings: Settings, libpq: str, args: argparse.Namespace) -> Iterator[list[Server]]:
+    port = free_port()
+    api = serve(settings, port, "--workers", str(args.workers), REPAIRBOOK_DB_POOL_SIZE="20")
+    processes: list[subprocess.Popen[bytes]] = [api]
+    servers = [Server("repairbook", port, api.pid, "/graphql", {"anonymous": (ANONYMOUS, {})})]
+    try:
+        asyncio.run(wait_ready(f"http://127.0.0.1:{port}"))
+        if args.peer == "postgraphile" and (peer := start_postgraphile(libpq)) is not None:
+            process, peer_port = peer
+            processes.append(process)
+            servers.append(
+                Server(
+                    "PostGraphile",
+                    peer_port,
+                    process.pid,
+                    "/graphql",
+                    {"anonymous": (PEER_ANONYMOUS, {}), "staff": (PEER_STAFF, {})},
+                )
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        _report(results, floor)
+        yield servers
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def start_postgraphile(libpq: str) -> tuple[subprocess.Popen[bytes], int] | None:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        console.print("[yellow]no Node.js here: PostGraphile is skipped[/]")
+        return None
+    cli = PEER / "node_modules" / "postgraphile" / "cli.js"
+    if not cli.exists():
+        console.print("installing PostGraphile 4.14.1 into bench/peer (npm ci)…")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PEER, check=True)  # noqa: S603
+    port = free_port()
+    # node-postgres reads a socket directory from `host`, like libpq.
+    process = subprocess.Popen(  # noqa: S603 - our own arguments
+        [
+            node,
+            str(cli),
+            "-c",
+            libpq,
+            "--schema",
+            "public",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--disable-query-log",
+            "--disable-graphiql",
+        ],
+        env={**os.environ, "NODE_ENV": "production"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"}
+            )
+            if answer.status_code == 200:
+                return process, port
+        except httpx.TransportError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("PostGraphile did not start")
 
 
 def fill(libpq: str, args: argparse.Namespace, calendar: Calendar) -> date:
@@ -179,165 +249,236 @@ PRICE_LINES = json.dumps(
 )
 
 
-Results = dict[tuple[str, int], tuple[float, list[float]]]
-
-
-async def measure(
-    url: str, token: str, libpq: str, day: date, requests: int
-) -> tuple[Results, dict[int, tuple[float, list[float]]]]:
-    await _wait_ready(url)
-    results: Results = {}
-    async with httpx.AsyncClient(
-        base_url=url, timeout=120, limits=httpx.Limits(max_connections=64)
-    ) as http:
-        for who, query, headers in (
-            ("anonymous", ANONYMOUS, {}),
-            ("manager", STAFF, {"Authorization": f"Bearer {token}"}),
-        ):
-            payload = {"query": query, "variables": {"d": day.isoformat()}}
-            body = (await http.post("/graphql", json=payload, headers=headers)).json()
-            assert "errors" not in body, body
-            states = [s["state"] for s in body["data"]["availability"]["slots"]]
-            console.print(
-                f"{who}: {len(states)} slots, {states.count('BOOKED')} booked, {states.count('CANCELLED')} cancelled"
-            )
-
-            async def call(
-                payload: dict[str, Any] = payload, headers: dict[str, str] = headers
-            ) -> None:
-                (await http.post("/graphql", json=payload, headers=headers)).raise_for_status()
-
-            for concurrency in (1, 32):
-                await _run(call, 20, concurrency)  # warm up
-                results[who, concurrency] = await _run(call, requests, concurrency)
-    floor = {c: await _raw(libpq, day, requests, c) for c in (1, 32)}
-    return results, floor
-
-
-async def _statements_and_token(settings: Settings, day: date) -> str:
-    """Counts statements per request in-process (same app, same queries) and makes a manager."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        resources = app.state.resources
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            nick = f"bench{random.randrange(10**9)}"
-            register = await http.post(
-                "/graphql",
-                json={
-                    "query": "mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }",
-                    "variables": {
-                        "i": {
-                            "nick": nick,
-                            "password": "bench password",
-                            "email": f"{nick}@example.com",
-                            "firstName": "B",
-                            "lastName": "M",
-                        }
-                    },
-                },
-            )
-            payload = register.json()["data"]["register"]
-            assert settings.database_url
-            with psycopg.connect(
-                settings.database_url.replace("postgresql+psycopg://", "postgresql://")
-            ) as conn:
-                conn.execute(
-                    "UPDATE users SET role = 'MANAGER' WHERE id = %s", (int(payload["user"]["id"]),)
-                )
-            for who, query, headers in (
-                ("anonymous", ANONYMOUS, {}),
-                ("manager", STAFF, {"Authorization": f"Bearer {payload['accessToken']}"}),
-            ):
-                count = 0
-
-                def counter(*_: object) -> None:
-                    nonlocal count
-                    count += 1
-
-                event.listen(resources.engine.sync_engine, "before_cursor_execute", counter)
-                await http.post(
-                    "/graphql",
-                    json={"query": query, "variables": {"d": day.isoformat()}},
-                    headers=headers,
-                )
-                event.remove(resources.engine.sync_engine, "before_cursor_execute", counter)
-                console.print(f"SQL statements per request, {who}: {count}")
+async def manager_token(server: Server, libpq: str) -> str:
+    """A manager, registered through the API and promoted in the database."""
+    nick = f"bench{random.randrange(10**9)}"
+    register = "mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }"
+    details = {"nick": nick, "password": "bench password", "email": f"{nick}@example.com"}
+    variables = {"i": {**details, "firstName": "B", "lastName": "M"}}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+        answer = await http.post("/graphql", json={"query": register, "variables": variables})
+    payload = answer.json()["data"]["register"]
+    async with await psycopg.AsyncConnection.connect(libpq, autocommit=True) as conn:
+        await conn.execute(
+            "UPDATE users SET role = 'MANAGER' WHERE id = %s", (int(payload["user"]["id"]),)
+        )
+    # A fresh sign-in is not needed: the role is read from the database on every request.
     return str(payload["accessToken"])
 
 
-async def _wait_ready(url: str) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(200):
-            try:
-                if (await http.get(f"{url}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the API did not start")
+class Writer:
+    """A booking or a cancellation on the board's day every `interval` seconds, written
+    straight into PostgreSQL (the same cost for both servers; repairbook sees such writes
+    like its own, through the database)."""
+
+    def __init__(self, libpq: str, day: date, zone: str, interval: float = 0.1) -> None:
+        self.libpq, self.day, self.zone, self.interval = libpq, day, zone, interval
+        self.writes = 0
+
+    async def run(self, until: float) -> None:
+        async with await psycopg.AsyncConnection.connect(self.libpq, autocommit=True) as conn:
+            slot = await (
+                await conn.execute(
+                    """
+                    SELECT r.id, s.starts_at FROM receptionists r
+                    CROSS JOIN LATERAL (
+                      SELECT (local AT TIME ZONE %(zone)s) AS starts_at
+                      FROM generate_series(%(d)s::date + time '08:00', %(d)s::date + time '19:30',
+                                           interval '30 minutes') AS local
+                    ) AS s
+                    WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.receptionist_id = r.id
+                                      AND b.starts_at = s.starts_at AND b.status = 'ACTIVE')
+                    ORDER BY s.starts_at DESC LIMIT 1
+                    """,
+                    {"d": self.day, "zone": self.zone},
+                )
+            ).fetchone()
+            client = await (
+                await conn.execute(
+                    """
+                    SELECT u.id, c.id FROM users u JOIN cars c ON c.owner_id = u.id
+                    WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.client_id = u.id
+                                      AND b.day = %s AND b.status = 'ACTIVE')
+                    LIMIT 1
+                    """,
+                    (self.day,),
+                )
+            ).fetchone()
+            assert slot is not None, "no free slot to write in"
+            assert client is not None, "no client free to book"
+            receptionist, starts = slot
+            user, car = client
+            booking = None
+            while time.perf_counter() < until:
+                if booking is None:
+                    row = await (
+                        await conn.execute(
+                            """
+                            INSERT INTO bookings (receptionist_id, starts_at, ends_at, day, car_id,
+                              client_id, repair_type_id, status, price_lines, price_total, created_by_id)
+                            VALUES (%s, %s, %s + interval '30 minutes', %s, %s, %s,
+                              (SELECT min(id) FROM repair_types), 'ACTIVE', %s, 4125, %s)
+                            RETURNING id
+                            """,
+                            (receptionist, starts, starts, self.day, car, user, PRICE_LINES, user),
+                        )
+                    ).fetchone()
+                    booking = row[0] if row else None
+                else:
+                    await conn.execute(
+                        "UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id = %s",
+                        (booking,),
+                    )
+                    booking = None
+                self.writes += 1
+                await asyncio.sleep(self.interval)
+            if booking is not None:
+                await conn.execute(
+                    "UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id = %s",
+                    (booking,),
+                )
 
 
-async def _run(
-    call: Callable[[], Awaitable[None]], total: int, concurrency: int
-) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    queue = iter(range(total))
+@dataclass
+class Sample:
+    loads: list[loadgen.Load]
+    server_cpu: float = 0.0  # server CPU seconds per wall second
+    client_cpu: float = 0.0
+    writes: int = 0
 
-    async def worker() -> None:
-        for _ in queue:
-            start = time.perf_counter()
-            await call()
-            latencies.append(time.perf_counter() - start)
+    @property
+    def rps(self) -> float:
+        return statistics.median(load.rps for load in self.loads)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return total / (time.perf_counter() - started), latencies
+    @property
+    def latencies(self) -> list[float]:
+        return [x for load in self.loads for x in load.latencies]
 
-
-async def _raw(libpq: str, day: date, total: int, concurrency: int) -> tuple[float, list[float]]:
-    connections = [await psycopg.AsyncConnection.connect(libpq) for _ in range(concurrency)]
-    pool: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
-    for conn in connections:
-        pool.put_nowait(conn)
-
-    async def call() -> None:
-        conn = await pool.get()
-        try:
-            await (await conn.execute(RAW, (day,))).fetchall()
-        finally:
-            pool.put_nowait(conn)
-
-    try:
-        await _run(call, 20, concurrency)
-        return await _run(call, total, concurrency)
-    finally:
-        for conn in connections:
-            await conn.close()
+    @property
+    def failures(self) -> int:
+        return sum(load.failures for load in self.loads)
 
 
-def _report(
-    results: dict[tuple[str, int], tuple[float, list[float]]],
-    floor: dict[int, tuple[float, list[float]]],
+async def measure(servers: list[Server], libpq: str, day: date, args: argparse.Namespace) -> None:
+    requests = {
+        (server.name, kind): loadgen.post(
+            "127.0.0.1",
+            server.port,
+            server.path,
+            {"query": doc, "variables": {"d": day.isoformat()}},
+            headers,
+        )
+        for server in servers
+        for kind, (doc, headers) in server.queries.items()
+    }
+    for server in servers:
+        for kind in server.queries:
+            answer = await loadgen.once("127.0.0.1", server.port, requests[server.name, kind])
+            assert "errors" not in answer, answer
+            console.print(f"{server.name} {kind}: {describe(answer)}")
+    cases = [(kind, c, False) for c in (1, 32) for kind in ("anonymous", "staff")]
+    cases += [(kind, 32, True) for kind in ("anonymous", "staff")]
+    results: dict[tuple[str, str, int, bool], Sample] = {}
+    for kind, concurrency, writes in cases:
+        for server in servers:  # warm up: caches, JIT, connection pools
+            await loadgen.run(
+                "127.0.0.1",
+                server.port,
+                requests[server.name, kind],
+                concurrency=concurrency,
+                seconds=1,
+            )
+        for _ in range(args.rounds):
+            for server in servers:  # interleaved, so that drift hits both alike
+                sample = results.setdefault((server.name, kind, concurrency, writes), Sample([]))
+                await one_round(
+                    server,
+                    requests[server.name, kind],
+                    concurrency,
+                    writes,
+                    libpq,
+                    day,
+                    args.seconds,
+                    sample,
+                )
+    report(servers, results, args)
+
+
+async def one_round(
+    server: Server,
+    request: bytes,
+    concurrency: int,
+    writes: bool,
+    libpq: str,
+    day: date,
+    seconds: float,
+    sample: Sample,
 ) -> None:
-    def pct(values: list[float], p: float) -> float:
-        return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000
+    writer = Writer(libpq, day, ZONE)
+    cpu = cpu_seconds(server.pid) + sum(cpu_seconds(pid) for pid in children(server.pid))
+    wall = time.perf_counter()
+    run = loadgen.run("127.0.0.1", server.port, request, concurrency=concurrency, seconds=seconds)
+    if writes:
+        load, _ = await asyncio.gather(run, writer.run(time.perf_counter() + seconds))
+    else:
+        load = await run
+    elapsed = time.perf_counter() - wall
+    used = cpu_seconds(server.pid) + sum(cpu_seconds(pid) for pid in children(server.pid)) - cpu
+    sample.loads.append(load)
+    sample.server_cpu = max(sample.server_cpu, used / elapsed)
+    sample.client_cpu = max(sample.client_cpu, load.client_cpu / elapsed)
+    sample.writes += writer.writes
 
-    console.print("\n[bold]availability(date) over HTTP[/]   (latency in ms)")
+
+def children(pid: int) -> list[int]:
+    """Worker processes of a server (uvicorn --workers), whose CPU counts as the server's."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def describe(answer: dict[str, Any]) -> str:
+    data = answer["data"]
+    if "availability" in data:
+        states = [s["state"] for s in data["availability"]["slots"]]
+        return f"{len(states)} slots, {states.count('BOOKED')} booked"
+    nodes = [
+        b for r in data["allReceptionists"]["nodes"] for b in r["bookingsByReceptionistId"]["nodes"]
+    ]
+    return f"{len(nodes)} bookings ({sum(b['status'] == 'ACTIVE' for b in nodes)} active)"
+
+
+def report(
+    servers: list[Server],
+    results: dict[tuple[str, str, int, bool], Sample],
+    args: argparse.Namespace,
+) -> None:
+    def pct(values: list[float], p: int) -> float:
+        return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
+
     console.print(
-        f"{'caller':10} {'conc':>4} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'p50/floor':>10} {'rps floor/api':>14}"
+        f"\n[bold]availability(date) vs the peer[/]: median req/s of {args.rounds} rounds of "
+        f"{args.seconds:g} s; latency in ms over all rounds; CPU as cores busy (server / load generator)"
     )
-    for (who, concurrency), (rps, lat) in results.items():
-        floor_rps, floor_lat = floor[concurrency]
+    console.print(
+        f"{'query':10} {'conc':>4} {'writes':>6}  {'server':13} {'req/s':>8} {'p50':>7} {'p99':>7} "
+        f"{'cpu srv/gen':>12} {'fail':>5} {'ratio':>6}"
+    )
+    mine = servers[0].name
+    for (name, kind, concurrency, writes), sample in results.items():
+        ratio = ""
+        if name != mine:
+            ours = results[mine, kind, concurrency, writes]
+            ratio = f"{ours.rps / sample.rps:.2f}x"
+        latencies = sample.latencies or [0.0]
         console.print(
-            f"{who:10} {concurrency:>4} {rps:>8.1f} {pct(lat, 50):>7.2f} {pct(lat, 95):>7.2f} {pct(lat, 99):>7.2f} "
-            f"{pct(lat, 50) / pct(floor_lat, 50):>10.1f} {floor_rps / rps:>14.1f}"
+            f"{kind:10} {concurrency:>4} {sample.writes if writes else '-':>6}  {name:13} "
+            f"{sample.rps:>8.1f} {pct(latencies, 50):>7.2f} {pct(latencies, 99):>7.2f} "
+            f"{sample.server_cpu:>5.2f}/{sample.client_cpu:<5.2f} {sample.failures:>5} {ratio:>6}"
         )
-    for concurrency, (rps, lat) in floor.items():
-        console.print(
-            f"{'raw SQL':10} {concurrency:>4} {rps:>8.1f} {pct(lat, 50):>7.2f} {pct(lat, 95):>7.2f} {pct(lat, 99):>7.2f}"
-        )
-    console.print(f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores")
+    console.print(
+        "ratio = repairbook req/s / the peer's. "
+        f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def fill_catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int
     return {"receptionists": people, "users": users, "cars": cars, "repair_type": repair[0]}
 
 
-def serve(settings: Settings, port: int, **env: str) -> subprocess.Popen[bytes]:
+def serve(settings: Settings, port: int, *options: str, **env: str) -> subprocess.Popen[bytes]:
     """`repairbook serve` in its own process, on the given database and Redis."""
     environment = {
         **os.environ,
@@ -69,7 +69,7 @@ def serve(settings: Settings, port: int, **env: str) -> subprocess.Popen[bytes]:
         **env,
     }
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "repairbook", "serve", "--port", str(port)],
+        [sys.executable, "-m", "repairbook", "serve", "--port", str(port), *options],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

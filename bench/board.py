@@ -27,6 +27,7 @@ import json
 import math
 import os
 import random
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -51,7 +52,7 @@ from repairbook.config import Settings
 from repairbook.embedded import EmbeddedServices, free_port
 from support import cpu_seconds, fill_catalog, serve, wait_ready
 
-console = Console()
+console = Console(width=110)
 ZONE = Settings(_env_file=None).timezone
 PEER = Path(__file__).parent / "peer"
 ANONYMOUS = "query ($d: Date!) { availability(date: $d) { date slots { startsAt endsAt state bookable receptionist { id fullName } } } }"
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / ".data")
     parser.add_argument("--database-url", help="postgresql+psycopg://… of a scratch database")
     parser.add_argument("--redis-url")
+    parser.add_argument("--no-cache", action="store_true", help="REPAIRBOOK_BOARD_CACHE=false")
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     args = parser.parse_args()
 
@@ -108,7 +110,17 @@ def main() -> None:
 @contextmanager
 def running(settings: Settings, libpq: str, args: argparse.Namespace) -> Iterator[list[Server]]:
     port = free_port()
-    api = serve(settings, port, "--workers", str(args.workers), REPAIRBOOK_DB_POOL_SIZE="20")
+    # As a shop runs it: production (no access log), like PostGraphile without its query log.
+    api = serve(
+        settings,
+        port,
+        "--workers",
+        str(args.workers),
+        REPAIRBOOK_DB_POOL_SIZE="20",
+        REPAIRBOOK_ENV="production",
+        REPAIRBOOK_SECRET_KEY=secrets.token_urlsafe(32),
+        REPAIRBOOK_BOARD_CACHE=str(not args.no_cache).lower(),
+    )
     processes: list[subprocess.Popen[bytes]] = [api]
     servers = [Server("repairbook", port, api.pid, "/graphql", {"anonymous": (ANONYMOUS, {})})]
     try:

@@ -10,13 +10,16 @@ from functools import cache, partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
+    ValidationCache,
 )
+from strawberry.extensions import max_aliases as aliases_limiter
+from strawberry.extensions import query_depth_limiter as depth_limiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -57,6 +60,10 @@ class RepairbookSchema(strawberry.Schema):
         """Silenced: `ErrorCodes` logs the unexpected errors, with their request id."""
 
 
+# Distinct documents parsed and validated once per process: the board, the forms, the lists.
+CACHED_DOCUMENTS = 256
+
+
 @cache
 def build_schema(
     max_depth: int = 10,
@@ -66,16 +73,24 @@ def build_schema(
     timezone: str = "Europe/Moscow",
     introspection: bool = True,
 ) -> RepairbookSchema:
+    # The rules are made once, so that a document validated once is found in the cache: the
+    # limiters strawberry offers make a new rule class per request.
+    rules: list[type[ASTValidationRule]] = [
+        depth_limiter.create_validator(max_depth, should_ignore=None),
+        aliases_limiter.create_validator(max_aliases),
+    ]
+    if not introspection:
+        rules.insert(0, NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
-        RequestChecks,
-        partial(QueryDepthLimiter, max_depth=max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
         partial(MaxTokensLimiter, max_token_count=max_tokens),
+        partial(AddValidationRules, rules),
+        # Before RequestChecks: a request it refuses gets its refusal, not validation errors.
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
+        RequestChecks,
         SubscriptionsOverWebsocket,
         ErrorCodes,
     ]
-    if not introspection:
-        extensions.insert(1, DisableIntrospection)
     return RepairbookSchema(
         query=Query,
         mutation=Mutation,

@@ -512,3 +512,25 @@ async def test_the_board_costs_a_constant_number_of_statements(api: Api, catalog
     assert many == few
     assert few <= 10
     assert await api.count(Booking) == 13
+
+
+async def test_the_board_loads_booking_details_only_when_they_are_asked_for(
+    api: Api, catalog: Catalog
+) -> None:
+    manager = await api.person(Role.MANAGER)
+    client, car_id = await client_with_car(api, catalog)
+    await api.ok(BOOK, book_input(catalog, car_id, api.at(5, "10:00")), client.token)
+    variables = {"d": day_of(api.at(5, "10:00"))}
+    states = "query ($d: Date!) { availability(date: $d) { slots { state } } }"
+    details = "query ($d: Date!) { availability(date: $d) { slots { state booking { id } } } }"
+    through_fragments = """
+        query ($d: Date!) { availability(date: $d) { ...Board } }
+        fragment Board on DaySchedule { slots { ... on Slot { state ...Details } } }
+        fragment Details on Slot { booking { id } }
+    """
+    without = await api.statements(states, variables, manager.token)
+    with_details = await api.statements(details, variables, manager.token)
+    with_fragments = await api.statements(through_fragments, variables, manager.token)
+    assert 0 < without < with_details == with_fragments
+    board = await api.ok(through_fragments, variables, manager.token)
+    assert [s["booking"] for s in board["availability"]["slots"] if s["booking"]] != []

@@ -228,14 +228,21 @@ async def day_states(
 
 
 async def day_schedule(
-    db: AsyncSession, day: date, viewer: User | None, *, calendar: Calendar, now: datetime
+    db: AsyncSession,
+    day: date,
+    viewer: User | None,
+    *,
+    calendar: Calendar,
+    now: datetime,
+    with_details: bool = True,
 ) -> DaySchedule:
-    """The day's states, and one more query for the details the viewer may see."""
+    """The day's states, and (`with_details`) one more query for the bookings the viewer
+    may see."""
     states = await day_states(db, day, calendar=calendar, now=now)
     visible = [
         booking_id
         for booking_id, client_id in states.client_of.items()
-        if viewer is not None and viewer.may_see(client_id)
+        if with_details and viewer is not None and viewer.may_see(client_id)
     ]
     details = await bookings_by_id(db, visible)
     return DaySchedule(day, states.receptionists, states.slots, details)

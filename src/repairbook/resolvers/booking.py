@@ -23,6 +23,7 @@ from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import ClientBookings
 from repairbook.schema.permissions import SIGNED_IN, STAFF
+from repairbook.schema.selection import selects
 
 MAX_BOOKINGS = 2000
 
@@ -50,7 +51,12 @@ class BookingQuery:
         calendar = booking.calendar_of(c.settings)
         async with read_only(c.database) as db:
             schedule = await booking.day_schedule(
-                db, date, c.viewer, calendar=calendar, now=c.now()
+                db,
+                date,
+                c.viewer,
+                calendar=calendar,
+                now=c.now(),
+                with_details=selects(info.selected_fields, "availability", "slots", "booking"),
             )
         return await DaySchedule.from_domain(c, schedule)
 

@@ -6,8 +6,9 @@ process, keyed by what makes it what it is:
 
 - the request: the document, the operation and the variables, as sent;
 - the viewer, where it matters: a document that selects `booking` is answered per viewer
-  kind (anonymous, staff) or per client (whose own bookings it shows); one that does not
-  is the same for everyone;
+  kind (anonymous, staff), and per client for a client with a booking that day (who sees
+  it); a client without one sees, and shares, the anonymous answer. A document that does
+  not select `booking` is the same for everyone;
 - the data: the day's stamp and the stamp of everything every board shows, read from
   `board_versions` before the board is computed. PostgreSQL restamps them in the very
   transaction that changes a booking, a closed day, a receptionist, a client, a car or the
@@ -63,6 +64,8 @@ log = logging.getLogger(__name__)
 MAX_AGE = timedelta(minutes=5)  # a safety net; stamps and slot times end entries sooner
 MAX_DOCUMENT = 10_000  # characters; longer documents are answered without the cache
 HEADER = "x-cache"
+ANONYMOUS = "anonymous"
+MAX_DAYS = 400  # days whose clients are remembered (the booking window and then some)
 # Fields under a board whose answer depends on more than the day: never cached.
 OTHER_DAYS = frozenset({("User", "bookings")})
 Stamps = tuple[int, int]
@@ -137,15 +140,37 @@ class Stamper:
 
     async def _query(self, scopes: list[str]) -> dict[str, int]:
         try:
-            if self._connection is None or self._connection.closed:
-                self._connection = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
-            cursor = await self._connection.execute(
+            connection = await self._connect()
+            cursor = await connection.execute(
                 "SELECT scope, version FROM board_versions WHERE scope = ANY(%s)", (scopes,)
             )
             return {scope: int(version) for scope, version in await cursor.fetchall()}
         except Exception:
             await self.close()
             raise
+
+    async def clients_on(self, day: date) -> tuple[int, frozenset[int]]:
+        """The day's stamp and every client with a booking on that day (cancelled ones too),
+        read in one statement, so that the two describe the same moment."""
+        try:
+            connection = await self._connect()
+            cursor = await connection.execute(
+                "SELECT (SELECT version FROM board_versions WHERE scope = %s),"
+                " ARRAY(SELECT DISTINCT client_id FROM bookings WHERE day = %s)",
+                (day.isoformat(), day),
+            )
+            row = await cursor.fetchone()
+        except Exception:
+            await self.close()
+            raise
+        assert row is not None
+        version, clients = row
+        return int(version or 0), frozenset(clients)
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        if self._connection is None or self._connection.closed:
+            self._connection = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
+        return self._connection
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -171,6 +196,7 @@ class BoardCache:
         self._bytes = 0
         self._entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
         self._flights: dict[tuple[Any, ...], asyncio.Future[bytes | None]] = {}
+        self._clients: dict[date, tuple[int, frozenset[int]]] = {}
         self._documents = lru_cache(maxsize=256)(self._document)
 
     async def close(self) -> None:
@@ -209,7 +235,7 @@ class BoardCache:
             log.warning("board stamps unavailable; answering without the cache", exc_info=True)
             response, _ = await produce()
             return response
-        key = (*plan.key, _viewer_key(viewer) if plan.private else None)
+        key = (*plan.key, await self._viewer_key(plan, viewer, stamps[0]))
         now = self._clock.now()
         entry = self._entries.get(key)
         if entry is not None and entry.stamps == stamps and now < entry.valid_until:
@@ -238,6 +264,39 @@ class BoardCache:
                 flight.set_result(body)
         response.headers[HEADER] = "MISS"
         return response
+
+    async def _viewer_key(self, plan: Plan, viewer: User | None, stamp: int) -> str | None:
+        """Whose board this is: everyone's, unless the document selects `booking`; then
+        staff's (they see every booking), or a client's own when they have a booking that
+        day. A client without one sees what an anonymous caller sees, and shares that entry."""
+        if not plan.private:
+            return None
+        if viewer is None:
+            return ANONYMOUS
+        if viewer.is_staff:
+            return "staff"
+        clients = await self._clients_on(plan.day, stamp)
+        if clients is not None and viewer.id not in clients:
+            return ANONYMOUS
+        return f"client:{viewer.id}"
+
+    async def _clients_on(self, day: date, stamp: int) -> frozenset[int] | None:
+        """The clients with a booking on `day` as of `stamp`, read once per change; None
+        when the day changed again meanwhile (the caller then assumes the worst)."""
+        known = self._clients.get(day)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            found, clients = await self._stamper.clients_on(day)
+        except Exception:
+            log.warning("clients of %s unavailable", day, exc_info=True)
+            return None
+        if found != stamp:
+            return None
+        if len(self._clients) >= MAX_DAYS:
+            self._clients.clear()
+        self._clients[day] = (found, clients)
+        return clients
 
     def _store(self, key: tuple[Any, ...], entry: _Entry) -> None:
         old = self._entries.pop(key, None)
@@ -326,12 +385,6 @@ def _day(text: object) -> date | None:
     except ValueError:
         return None
     return day if EARLIEST <= day.year <= LATEST else None
-
-
-def _viewer_key(viewer: User | None) -> str:
-    if viewer is None:
-        return "anonymous"
-    return "staff" if viewer.is_staff else f"client:{viewer.id}"
 
 
 def _cached(body: bytes, state: str) -> Response:

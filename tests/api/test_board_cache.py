@@ -342,3 +342,28 @@ def test_requests_that_are_not_one_days_board_have_no_plan(
     private = cache.plan({"query": BOARD, "variables": {"d": "2026-12-05"}})
     assert private is not None
     assert private.private
+
+
+async def test_a_client_without_a_booking_that_day_shares_the_anonymous_board(
+    api: Api, catalog: Catalog
+) -> None:
+    booked, booked_car = await api.client_with_car(catalog.model_id)
+    browsing, browsing_car = await api.client_with_car(catalog.model_id)
+    starts = api.at(1, "14:00")
+    day = starts[:10]
+    receptionist = catalog.receptionist_ids[0]
+    await api.ok(BOOK, book_input(catalog, booked_car, starts), booked.token)
+    anonymous = await warm(api, day)
+    shared, cached = await read(api, day, token=browsing.token)
+    assert (shared, cached) == (anonymous, "HIT")
+    own, cached = await read(api, day, token=booked.token)
+    assert cached == "MISS"
+    assert slot_of(own, receptionist, starts)["booking"]["client"] == {"nick": booked.nick}
+
+    later = api.at(1, "14:30")
+    await api.ok(BOOK, book_input(catalog, browsing_car, later), browsing.token)
+    board, cached = await read(api, day, token=browsing.token)
+    assert cached == "MISS"
+    assert slot_of(board, receptionist, later)["booking"]["client"] == {"nick": browsing.nick}
+    assert slot_of(board, receptionist, starts)["booking"] is None
+    assert slot_of(await warm(api, day), receptionist, later)["booking"] is None

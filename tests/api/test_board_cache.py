@@ -28,6 +28,8 @@ from tests.factories import Catalog, make_catalog
 from tests.helpers import Api, Person
 from tests.live.support import Instance, instance
 
+CLOSE_DAY = "mutation ($d: Date!, $c: Boolean!) { setClosedDay(date: $d, closed: $c) { closed } }"
+RENAME = 'mutation ($id: ID!) { updateReceptionist(id: $id, input: {lastName: "Орлов", firstName: "Иван", active: true}) { id } }'
 ANONYMOUS_BOARD = "query ($d: Date!) { availability(date: $d) { slots { startsAt state receptionist { id fullName } } } }"
 
 
@@ -367,3 +369,63 @@ async def test_a_client_without_a_booking_that_day_shares_the_anonymous_board(
     assert slot_of(board, receptionist, later)["booking"]["client"] == {"nick": browsing.nick}
     assert slot_of(board, receptionist, starts)["booking"] is None
     assert slot_of(await warm(api, day), receptionist, later)["booking"] is None
+
+
+async def test_closing_a_day_and_renaming_a_receptionist_through_the_api_restamp_the_board(
+    api: Api, catalog: Catalog
+) -> None:
+    manager = await api.person(Role.MANAGER)
+    day = api.at(2, "09:00")[:10]
+    await warm(api, day, query=ANONYMOUS_BOARD)
+    await api.ok(CLOSE_DAY, {"d": day, "c": True}, manager.token)
+    board, cached = await read(api, day, query=ANONYMOUS_BOARD)
+    assert cached == "MISS"
+    assert {slot["state"] for slot in board["slots"]} == {"CLOSED"}
+
+    other_day = api.at(3, "09:00")[:10]
+    await warm(api, other_day, query=ANONYMOUS_BOARD)
+    receptionist = catalog.receptionist_ids[0]
+    await api.ok(RENAME, {"id": str(receptionist)}, manager.token)
+    board, cached = await read(api, other_day, query=ANONYMOUS_BOARD)
+    assert cached == "MISS"
+    names = {s["receptionist"]["fullName"] for s in board["slots"]}
+    assert any(name.startswith("Орлов") for name in names)
+
+
+class Gated(Stamper):
+    """The real stamp reads, each held after it has read until the test lets it go."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(database_url)
+        self.reads = 0
+        self.gate = asyncio.Event()
+
+    async def _query(self, scopes: list[str]) -> dict[str, int]:
+        found = await super()._query(scopes)
+        self.reads += 1
+        await self.gate.wait()
+        return found
+
+
+async def test_a_request_never_takes_the_stamps_of_a_read_that_began_before_it(
+    settings: Settings, api: Api
+) -> None:
+    """Requests share stamp reads, but one that arrives while a read is under way waits
+    for the next: the read under way may have missed a commit the request must see."""
+    stamper = Gated(settings.database_url or "")
+    day = date(2026, 12, 5)
+    try:
+        first = asyncio.create_task(stamper.stamps(day))
+        while stamper.reads == 0:  # noqa: ASYNC110 - the first read has read
+            await asyncio.sleep(0.01)
+        async with api.resources.database.engine.begin() as connection:
+            await connection.execute(text("SELECT restamp_board('2026-12-05')"))
+        second, third = (asyncio.create_task(stamper.stamps(day)) for _ in range(2))
+        await asyncio.sleep(0.05)
+        stamper.gate.set()
+        before, after, also_after = await asyncio.gather(first, second, third)
+    finally:
+        await stamper.close()
+    assert after[0] > before[0]
+    assert also_after == after
+    assert stamper.reads == 2  # the two that came later shared one read

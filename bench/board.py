@@ -2,7 +2,8 @@
 PostGraphile on the very same database.
 
 Fills a database with a booking history (past and future days, some cancelled; the board's
-day, tomorrow, nearly full), starts `repairbook serve` (one process) and, with
+day, tomorrow, nearly full), starts `repairbook serve` (one process, production settings,
+the board cache on unless --no-cache) and, with
 `--peer postgraphile`, PostGraphile 4.14.1 (bench/peer, installed with npm on first use;
 skipped with a message when Node is missing). Then, at concurrency 1 and 32, interleaving
 the two servers round by round, it measures two pairs of queries: the anonymous board
@@ -13,7 +14,9 @@ raw asyncio streams; the CPU load of server and generator is printed to show whi
 saturated.
 
     .venv/bin/python bench/board.py --peer postgraphile                # 200,000 bookings
-    .venv/bin/python bench/board.py --bookings 1000000 --reuse         # history 10k vs 1M
+    .venv/bin/python bench/board.py --no-cache                         # every board computed
+    .venv/bin/python bench/board.py --bookings 10000 --data-dir /tmp/b10k      # history:
+    .venv/bin/python bench/board.py --bookings 1000000 --data-dir /tmp/b1m     # 10k vs 1M
     .venv/bin/python bench/board.py --rounds 1 --seconds 3             # a quick look
 
 Embedded PostgreSQL and Redis live in bench/.data (or --data-dir).

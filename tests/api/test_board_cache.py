@@ -18,7 +18,7 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from repairbook.api import schema_for
-from repairbook.board_cache import HEADER, MAX_AGE, BoardCache, Stamper
+from repairbook.board_cache import HEADER, MAX_AGE, BoardCache, Plan, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.clock import FixedClock
 from repairbook.config import Settings
@@ -237,6 +237,12 @@ async def test_only_answers_to_the_board_alone_and_without_errors_are_kept(
         assert response.headers[HEADER] == "MISS"
 
 
+def plan_of(cache: BoardCache, day: str) -> Plan:
+    plan = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": day}})
+    assert plan is not None
+    return plan
+
+
 class Counted:
     """A board producer that says how often it ran, and can be held."""
 
@@ -265,10 +271,7 @@ async def test_an_entry_ends_when_the_next_slot_starts_and_at_midnight(
     fixed: tuple[BoardCache, FixedClock],
 ) -> None:
     cache, clock = fixed
-    today = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-01"}})
-    later = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
-    assert today is not None
-    assert later is not None
+    today, later = plan_of(cache, "2026-12-01"), plan_of(cache, "2026-12-05")
     produce = Counted()
     assert (await cache.answer(today, None, produce)).headers[HEADER] == "MISS"
     clock.advance(timedelta(minutes=2))  # 09:29: the 09:30 slot has not started
@@ -293,8 +296,7 @@ async def test_concurrent_misses_compute_the_board_once(
     fixed: tuple[BoardCache, FixedClock],
 ) -> None:
     cache, _ = fixed
-    plan = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
-    assert plan is not None
+    plan = plan_of(cache, "2026-12-05")
     produce = Counted()
     produce.release.clear()
     answers = [asyncio.create_task(cache.answer(plan, None, produce)) for _ in range(20)]
@@ -314,8 +316,7 @@ async def test_without_its_stamps_the_board_is_computed_every_time(
     cache = BoardCache(
         schema_for(settings)._schema, stamper, calendar_of(settings), FixedClock(api.now())
     )
-    plan = cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}})
-    assert plan is not None
+    plan = plan_of(cache, "2026-12-05")
     produce = Counted()
     for _ in range(2):
         response = await cache.answer(plan, None, produce)
@@ -429,3 +430,37 @@ async def test_a_request_never_takes_the_stamps_of_a_read_that_began_before_it(
     assert after[0] > before[0]
     assert also_after == after
     assert stamper.reads == 2  # the two that came later shared one read
+
+
+async def test_memory_is_bounded_least_recently_used_first_out(
+    settings: Settings, api: Api
+) -> None:
+    clock = FixedClock(datetime(2026, 12, 1, 9, 27, tzinfo=settings.zone))
+    stamper = Stamper(settings.database_url or "")
+    cache = BoardCache(
+        schema_for(settings)._schema, stamper, calendar_of(settings), clock, max_bytes=30
+    )
+    plans = [plan_of(cache, f"2026-12-0{n}") for n in (2, 3, 4, 5)]
+    produce = Counted()  # bodies of 9 bytes: three fit, a fourth does not
+    try:
+        for plan in plans[:3]:
+            await cache.answer(plan, None, produce)
+        assert (await cache.answer(plans[0], None, produce)).headers[HEADER] == "HIT"
+        await cache.answer(plans[3], None, produce)  # evicts 12-03, the least recently used
+        assert (await cache.answer(plans[0], None, produce)).headers[HEADER] == "HIT"
+        assert (await cache.answer(plans[1], None, produce)).headers[HEADER] == "MISS"
+    finally:
+        await cache.close()
+
+
+async def test_the_cache_can_be_turned_off(settings: Settings, api: Api) -> None:
+    async with instance(settings.model_copy(update={"board_cache": False})) as off:
+        for _ in range(2):
+            async with httpx.AsyncClient() as client:
+                response = await client.post(
+                    f"http://127.0.0.1:{off.port}/graphql",
+                    json={"query": ANONYMOUS_BOARD, "variables": {"d": api.at(1, "09:00")[:10]}},
+                )
+            assert response.status_code == 200
+            assert "errors" not in response.json()
+            assert HEADER not in response.headers

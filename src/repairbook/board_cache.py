@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 MAX_AGE = timedelta(minutes=5)  # a safety net; stamps and slot times end entries sooner
 MAX_DOCUMENT = 10_000  # characters; longer documents are answered without the cache
 HEADER = "x-cache"
+REQUEST_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
 ANONYMOUS = "anonymous"
 MAX_DAYS = 400  # days whose clients are remembered (the booking window and then some)
 # Fields under a board whose answer depends on more than the day: never cached.
@@ -204,17 +205,18 @@ class BoardCache:
 
     def plan(self, payload: object) -> Plan | None:
         """How to cache this request, or None when it is not a board request."""
-        if not isinstance(payload, dict) or not payload.keys() <= {
-            "query",
-            "variables",
-            "operationName",
-        }:
+        if not isinstance(payload, dict) or not payload.keys() <= REQUEST_KEYS:
             return None
         query, name = payload.get("query"), payload.get("operationName")
-        variables = payload.get("variables") or {}
+        variables = payload.get("variables")
+        variables = {} if variables is None else variables
+        extensions = payload.get("extensions")  # as some clients send; part of the key
+        extensions = {} if extensions is None else extensions
         if not isinstance(query, str) or len(query) > MAX_DOCUMENT:
             return None
         if not isinstance(name, str | None) or not isinstance(variables, dict):
+            return None
+        if not isinstance(extensions, dict):
             return None
         document = self._documents(query, name)
         if document is None:
@@ -225,7 +227,7 @@ class BoardCache:
         day = _day(text)
         if day is None:
             return None  # the ordinary path says what is wrong with it
-        canonical = json.dumps(variables, sort_keys=True, separators=(",", ":"))
+        canonical = json.dumps([variables, extensions], sort_keys=True, separators=(",", ":"))
         return Plan(day, (query, name, canonical), document.private)
 
     async def answer(self, plan: Plan, viewer: User | None, produce: Produce) -> Response:

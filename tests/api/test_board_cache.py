@@ -333,6 +333,11 @@ def test_requests_that_are_not_one_days_board_have_no_plan(
     assert cache.plan({"query": 'mutation { logout(refreshToken: "x") }'}) is None
     assert cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "not a date"}}) is None
     assert cache.plan({"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}, "x": 1}) is None
+    with_extensions = {"query": ANONYMOUS_BOARD, "variables": {"d": "2026-12-05"}}
+    assert cache.plan({**with_extensions, "extensions": []}) is None
+    apollo = cache.plan({**with_extensions, "extensions": {"clientLibrary": {"name": "x"}}})
+    assert apollo is not None
+    assert apollo.key != plan_of(cache, "2026-12-05").key
     assert cache.plan({"query": "{ availability(date: 5) { date } }"}) is None
     assert (
         cache.plan({"query": '{ availability(date: "2026-12-05") @skip(if: true) { date } }'})

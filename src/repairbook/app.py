@@ -122,7 +122,11 @@ class GraphQLApp(GraphQL[Context, None]):
             payload = decode_json(await request.body())
         except ValueError:
             return await self.run(request)  # which says what is wrong with it
-        plan = board.plan(payload)
+        try:
+            plan = board.plan(payload)
+        except Exception:  # a fault of the cache must never cost the caller the answer
+            log.exception("the board cache could not read a request; answering without it")
+            plan = None
         if plan is None:
             return await self.run(request)
         context = await self.get_context(request, await self.get_sub_response(request))

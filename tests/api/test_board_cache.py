@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from starlette.applications import Starlette
 from starlette.responses import Response
 
 from repairbook.api import schema_for
@@ -469,3 +470,23 @@ async def test_the_cache_can_be_turned_off(settings: Settings, api: Api) -> None
             assert response.status_code == 200
             assert "errors" not in response.json()
             assert HEADER not in response.headers
+
+
+async def test_a_fault_in_the_cache_costs_the_caller_nothing(
+    app: Starlette,
+    api: Api,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(payload: object) -> None:
+        raise RuntimeError("a bug in the cache")
+
+    monkeypatch.setattr(app.state.board, "plan", broken)
+    response = await api.http.post(
+        "/graphql", json={"query": ANONYMOUS_BOARD, "variables": {"d": api.at(1, "09:00")[:10]}}
+    )
+    assert response.status_code == 200
+    assert len(response.json()["data"]["availability"]["slots"]) > 0
+    assert HEADER not in response.headers
+    assert "could not read a request" in caplog.text

@@ -490,3 +490,15 @@ async def test_a_fault_in_the_cache_costs_the_caller_nothing(
     assert len(response.json()["data"]["availability"]["slots"]) > 0
     assert HEADER not in response.headers
     assert "could not read a request" in caplog.text
+
+
+async def test_a_board_without_details_is_everyones_and_a_hit_signs_nobody_in(
+    api: Api, catalog: Catalog
+) -> None:
+    client, _ = await api.client_with_car(catalog.model_id)
+    day = api.at(1, "09:00")[:10]
+    anonymous = await warm(api, day, query=ANONYMOUS_BOARD)
+    for token in (client.token, "not a token"):
+        assert await read(api, day, token=token, query=ANONYMOUS_BOARD) == (anonymous, "HIT")
+    assert await api.statements(ANONYMOUS_BOARD, {"d": day}, client.token) == 0
+    assert await api.statements(BOARD, {"d": day}, client.token) > 0  # details: who asks?

@@ -27,7 +27,9 @@ from repairbook.embedded import (
 from repairbook.models import Base
 from repairbook.notifications.delivery import Delivery
 from repairbook.resources import Resources
+from tests.factories import Catalog, make_catalog
 from tests.helpers import Api
+from tests.live.support import Instance, instance
 from tests.notifications.support import Inbox, running_inbox
 
 
@@ -123,6 +125,19 @@ async def api_at(app: Starlette, resources: Resources) -> AsyncIterator[Callable
             return Api(client, resources)
 
         yield at
+
+
+@pytest.fixture
+async def catalog(resources: Resources) -> Catalog:
+    """The shop's catalog as most tests need it: models, repair types, two receptionists."""
+    return await make_catalog(resources)
+
+
+@pytest.fixture
+async def pair(settings: Settings, api: Api) -> AsyncIterator[tuple[Instance, Instance]]:
+    """Two real API instances on loopback ports, sharing this run's PostgreSQL and Redis."""
+    async with instance(settings) as a, instance(settings) as b:
+        yield a, b
 
 
 @pytest.fixture

@@ -252,11 +252,10 @@ def create_app(settings: Settings) -> Starlette:
             settings.redis_url, resources.database, calendar_of(settings), resources.clock
         )
         await hub.start()
-        assert settings.database_url
         board = app.state.board = (
             BoardCache(
                 schema_for(settings)._schema,
-                Stamper(settings.database_url),
+                Stamper(resources.database),
                 calendar_of(settings),
                 resources.clock,
             )

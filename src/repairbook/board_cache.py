@@ -26,6 +26,7 @@ same entry compute it once. Only answers without errors are kept.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import OrderedDict
@@ -52,10 +53,12 @@ from graphql import (
     parse,
     visit,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.responses import Response
 
 from repairbook.booking.availability import Calendar
 from repairbook.clock import Clock
+from repairbook.db import Database
 from repairbook.models.accounts import User
 from repairbook.schema.scalars import EARLIEST, LATEST
 
@@ -105,22 +108,22 @@ class _Read:
 
 
 class Stamper:
-    """Reads day stamps on one connection; concurrent callers share each read."""
+    """Reads day stamps on one connection of its own; concurrent callers share each read."""
 
-    def __init__(self, database_url: str) -> None:
-        self._url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-        self._connection: psycopg.AsyncConnection[Any] | None = None
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._connection: AsyncConnection | None = None
+        self._driver: psycopg.AsyncConnection[Any] | None = None
         self._next: _Read | None = None
-        self._reading = False
+        self._reader: asyncio.Task[None] | None = None
 
     async def stamps(self, day: date) -> Stamps:
         scope = day.isoformat()
         read = self._next
         if read is None:
             read = self._next = _Read()
-            if not self._reading:
-                self._reading = True
-                asyncio.get_running_loop().create_task(self._read_all())
+            if self._reader is None:
+                self._reader = asyncio.get_running_loop().create_task(self._read_all())
         read.days.add(scope)
         found = await asyncio.shield(read.done)
         return found.get(scope, 0), found.get("all", 0)
@@ -130,51 +133,54 @@ class Stamper:
             while (read := self._next) is not None:
                 self._next = None  # later callers wait for the read after this one
                 try:
-                    found = await self._query([*read.days, "all"])
+                    rows = await self._fetch(
+                        "SELECT scope, version FROM board_versions WHERE scope = ANY(%s)",
+                        ([*read.days, "all"],),
+                    )
                 except Exception as error:
                     read.done.set_exception(error)
                     read.done.exception()  # retrieved: every waiter gets it, none may be left
                 else:
-                    read.done.set_result(found)
+                    read.done.set_result({scope: int(version) for scope, version in rows})
         finally:
-            self._reading = False
-
-    async def _query(self, scopes: list[str]) -> dict[str, int]:
-        try:
-            connection = await self._connect()
-            cursor = await connection.execute(
-                "SELECT scope, version FROM board_versions WHERE scope = ANY(%s)", (scopes,)
-            )
-            return {scope: int(version) for scope, version in await cursor.fetchall()}
-        except Exception:
-            await self.close()
-            raise
+            self._reader = None
 
     async def clients_on(self, day: date) -> tuple[int, frozenset[int]]:
         """The day's stamp and every client with a booking on that day (cancelled ones too),
         read in one statement, so that the two describe the same moment."""
-        try:
-            connection = await self._connect()
-            cursor = await connection.execute(
-                "SELECT (SELECT version FROM board_versions WHERE scope = %s),"
-                " ARRAY(SELECT DISTINCT client_id FROM bookings WHERE day = %s)",
-                (day.isoformat(), day),
-            )
-            row = await cursor.fetchone()
-        except Exception:
-            await self.close()
-            raise
-        assert row is not None
-        version, clients = row
+        [(version, clients)] = await self._fetch(
+            "SELECT (SELECT version FROM board_versions WHERE scope = %s),"
+            " ARRAY(SELECT DISTINCT client_id FROM bookings WHERE day = %s)",
+            (day.isoformat(), day),
+        )
         return int(version or 0), frozenset(clients)
 
+    async def _fetch(self, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows of one statement, outside any transaction. The connection is the pool's,
+        held for good; statements go straight to the driver, as this is on every board
+        request's path. A broken connection is dropped and the next call takes a fresh one."""
+        try:
+            driver = self._driver or await self._connect()
+            cursor = await driver.execute(sql, parameters)
+            return await cursor.fetchall()
+        except Exception:
+            broken, self._connection, self._driver = self._connection, None, None
+            if broken is not None:
+                with contextlib.suppress(Exception):
+                    await broken.invalidate()
+            raise
+
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        if self._connection is None or self._connection.closed:
-            self._connection = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
-        return self._connection
+        connection = await self._database.engine.connect()
+        self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        driver = (await self._connection.get_raw_connection()).driver_connection
+        assert isinstance(driver, psycopg.AsyncConnection)
+        assert driver.autocommit  # no transaction is left open between reads
+        self._driver = driver
+        return driver
 
     async def close(self) -> None:
-        connection, self._connection = self._connection, None
+        connection, self._connection, self._driver = self._connection, None, None
         if connection is not None:
             await connection.close()
 

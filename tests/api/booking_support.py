@@ -11,6 +11,7 @@ BOOKING_FIELDS = "id startsAt endsAt status price priceLines { kind amount } rec
 BOOK = f"mutation ($i: BookSlotInput!) {{ bookSlot(input: $i) {{ {BOOKING_FIELDS} }} }}"
 CANCEL = "mutation ($id: ID!, $r: String) { cancelBooking(id: $id, reason: $r) { id status cancelledAt cancelReason } }"
 MOVE = "mutation ($id: ID!, $r: ID!, $s: DateTime!) { rescheduleBooking(id: $id, receptionistId: $r, startsAt: $s) { id startsAt receptionist { id } } }"
+CLOSE_DAY = "mutation ($d: Date!, $c: Boolean!) { setClosedDay(date: $d, closed: $c) { closed } }"
 BOARD = "query ($d: Date!) { availability(date: $d) { date slotMinutes receptionists { id } slots { startsAt endsAt receptionist { id } state bookable booking { id client { nick } } } } }"
 
 

@@ -23,26 +23,15 @@ from repairbook.board_cache import HEADER, MAX_AGE, BoardCache, Plan, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.clock import FixedClock
 from repairbook.config import Settings
+from repairbook.db import Database
 from repairbook.models.accounts import Role
-from tests.api.booking_support import BOARD, BOOK, CANCEL, book_input, slot_of
-from tests.factories import Catalog, make_catalog
+from tests.api.booking_support import BOARD, BOOK, CANCEL, CLOSE_DAY, book_input, slot_of
+from tests.factories import Catalog
 from tests.helpers import Api, Person
 from tests.live.support import Instance, instance
 
-CLOSE_DAY = "mutation ($d: Date!, $c: Boolean!) { setClosedDay(date: $d, closed: $c) { closed } }"
 RENAME = 'mutation ($id: ID!) { updateReceptionist(id: $id, input: {lastName: "Орлов", firstName: "Иван", active: true}) { id } }'
 ANONYMOUS_BOARD = "query ($d: Date!) { availability(date: $d) { slots { startsAt state receptionist { id fullName } } } }"
-
-
-@pytest.fixture
-async def catalog(api: Api) -> Catalog:
-    return await make_catalog(api.resources)
-
-
-@pytest.fixture
-async def pair(settings: Settings, api: Api) -> AsyncIterator[tuple[Instance, Instance]]:
-    async with instance(settings) as a, instance(settings) as b:
-        yield a, b
 
 
 async def read(
@@ -262,7 +251,7 @@ class Counted:
 async def fixed(settings: Settings, api: Api) -> AsyncIterator[tuple[BoardCache, FixedClock]]:
     zone = settings.zone
     clock = FixedClock(datetime(2026, 12, 1, 9, 27, tzinfo=zone))
-    stamper = Stamper(settings.database_url or "")
+    stamper = Stamper(api.resources.database)
     cache = BoardCache(schema_for(settings)._schema, stamper, calendar_of(settings), clock)
     yield cache, clock
     await cache.close()
@@ -313,17 +302,23 @@ async def test_concurrent_misses_compute_the_board_once(
 async def test_without_its_stamps_the_board_is_computed_every_time(
     settings: Settings, api: Api
 ) -> None:
-    stamper = Stamper("postgresql://nobody@127.0.0.1:1/nowhere")
+    nowhere = Database.connect("postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
     cache = BoardCache(
-        schema_for(settings)._schema, stamper, calendar_of(settings), FixedClock(api.now())
+        schema_for(settings)._schema,
+        Stamper(nowhere),
+        calendar_of(settings),
+        FixedClock(api.now()),
     )
     plan = plan_of(cache, "2026-12-05")
     produce = Counted()
-    for _ in range(2):
-        response = await cache.answer(plan, None, produce)
-        assert HEADER not in response.headers
+    try:
+        for _ in range(2):
+            response = await cache.answer(plan, None, produce)
+            assert HEADER not in response.headers
+    finally:
+        await cache.close()
+        await nowhere.dispose()
     assert produce.runs == 2
-    await cache.close()
 
 
 def test_requests_that_are_not_one_days_board_have_no_plan(
@@ -402,13 +397,13 @@ async def test_closing_a_day_and_renaming_a_receptionist_through_the_api_restamp
 class Gated(Stamper):
     """The real stamp reads, each held after it has read until the test lets it go."""
 
-    def __init__(self, database_url: str) -> None:
-        super().__init__(database_url)
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
         self.reads = 0
         self.gate = asyncio.Event()
 
-    async def _query(self, scopes: list[str]) -> dict[str, int]:
-        found = await super()._query(scopes)
+    async def _fetch(self, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        found = await super()._fetch(sql, parameters)
         self.reads += 1
         await self.gate.wait()
         return found
@@ -419,7 +414,7 @@ async def test_a_request_never_takes_the_stamps_of_a_read_that_began_before_it(
 ) -> None:
     """Requests share stamp reads, but one that arrives while a read is under way waits
     for the next: the read under way may have missed a commit the request must see."""
-    stamper = Gated(settings.database_url or "")
+    stamper = Gated(api.resources.database)
     day = date(2026, 12, 5)
     try:
         first = asyncio.create_task(stamper.stamps(day))
@@ -442,7 +437,7 @@ async def test_memory_is_bounded_least_recently_used_first_out(
     settings: Settings, api: Api
 ) -> None:
     clock = FixedClock(datetime(2026, 12, 1, 9, 27, tzinfo=settings.zone))
-    stamper = Stamper(settings.database_url or "")
+    stamper = Stamper(api.resources.database)
     cache = BoardCache(
         schema_for(settings)._schema, stamper, calendar_of(settings), clock, max_bytes=30
     )

@@ -23,7 +23,7 @@ from tests.api.booking_support import (
     client_with_car,
     slot_of,
 )
-from tests.factories import Catalog, make_catalog
+from tests.factories import Catalog
 from tests.helpers import Api
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -31,11 +31,6 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 
 def day_of(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(MOSCOW).date().isoformat()
-
-
-@pytest.fixture
-async def catalog(api: Api) -> Catalog:
-    return await make_catalog(api.resources)
 
 
 async def test_client_books_a_free_slot_and_the_board_shows_it(api: Api, catalog: Catalog) -> None:

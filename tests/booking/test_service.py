@@ -28,7 +28,7 @@ from repairbook.errors import (
 from repairbook.models.accounts import Role, User
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.resources import Resources
-from tests.factories import CAR, Catalog, make_catalog, vin
+from tests.factories import CAR, Catalog, vin
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 # A Wednesday noon in the shop: every time below is relative to it, never to the wall clock.
@@ -40,11 +40,6 @@ _people = itertools.count(1)
 def slot(days: int, hhmm: str) -> datetime:
     hour, minute = (int(x) for x in hhmm.split(":"))
     return datetime.combine(TODAY + timedelta(days=days), time(hour, minute), tzinfo=MOSCOW)
-
-
-@pytest.fixture
-async def catalog(resources: Resources) -> Catalog:
-    return await make_catalog(resources)
 
 
 async def person(resources: Resources, role: Role = Role.CLIENT) -> User:

@@ -21,7 +21,7 @@ from repairbook.models.notifications import OutboxMessage
 from repairbook.notifications.delivery import Delivery
 from repairbook.resources import Resources
 from tests.api.booking_support import BOOK, book_input
-from tests.factories import Catalog, make_catalog
+from tests.factories import Catalog
 from tests.helpers import Api, Person
 from tests.notifications.support import Inbox, html_of, text_of
 
@@ -30,11 +30,6 @@ PREVIEW = "query ($a: CampaignAudienceInput!) { campaignAudiencePreview(audience
 CAMPAIGN = "query ($id: ID!) { campaign(id: $id) { id status recipientCount queuedCount sentCount failedCount skippedCount finishedAt } }"
 CANCEL = "mutation ($id: ID!) { cancelCampaign(id: $id) { status skippedCount } }"
 UNSUBSCRIBE = "mutation ($t: String!) { unsubscribe(token: $t) }"
-
-
-@pytest.fixture
-async def catalog(api: Api) -> Catalog:
-    return await make_catalog(api.resources)
 
 
 async def people(api: Api, catalog: Catalog) -> dict[str, Person]:

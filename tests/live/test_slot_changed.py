@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,28 +16,16 @@ from repairbook.config import Settings
 from repairbook.embedded import RedisProcess
 from repairbook.models.accounts import Role
 from repairbook.models.booking import Booking
-from tests.api.booking_support import BOOK, CANCEL, MOVE, book_input
-from tests.factories import Catalog, make_catalog
+from tests.api.booking_support import BOOK, CANCEL, CLOSE_DAY, MOVE, book_input
+from tests.factories import Catalog
 from tests.helpers import Api
 from tests.live.support import SLOT_CHANGED, Instance, Subscriber, instance
 
-CLOSE_DAY = "mutation ($d: Date!, $c: Boolean!) { setClosedDay(date: $d, closed: $c) { closed } }"
 RECEPTIONIST = 'mutation ($id: ID!, $a: Boolean!) { updateReceptionist(id: $id, input: {lastName: "Смирнов", firstName: "Иван", active: $a}) { active } }'
 
 
 def day_of(iso: str) -> str:
     return iso[:10]  # api.at() gives shop-local times, so the date part is the shop's day
-
-
-@pytest.fixture
-async def catalog(api: Api) -> Catalog:
-    return await make_catalog(api.resources)
-
-
-@pytest.fixture
-async def pair(settings: Settings, api: Api) -> AsyncIterator[tuple[Instance, Instance]]:
-    async with instance(settings) as a, instance(settings) as b:
-        yield a, b
 
 
 def ok(body: dict[str, Any], field: str) -> dict[str, Any]:

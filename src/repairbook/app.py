@@ -32,7 +32,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from repairbook import pages
+from repairbook import pages, webapp
 from repairbook.api import schema_for
 from repairbook.board_cache import BoardCache, Stamper
 from repairbook.booking.service import calendar_of
@@ -292,6 +292,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: http_error},
     )
+    app.router.default = webapp.WebApp(webapp.built_folder())  # every other path: the web app
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(RequestId)
     # Added last, so outermost: refusals (413, 400) carry CORS headers too.

@@ -304,3 +304,30 @@ async def test_a_crash_between_batches_resumes_without_repeats_or_gaps(
     async with resources.sessions() as db:
         keys = (await db.scalars(select(OutboxMessage.dedupe_key))).all()
     assert len(keys) == len(set(keys)) == 23
+
+
+CAMPAIGN_PREVIEW = "query ($s: String!, $t: String!) { campaignPreview(subject: $s, text: $t) { subject html } }"
+
+
+async def test_the_preview_is_the_html_the_email_carries(
+    api: Api, catalog: Catalog, delivery: Delivery, inbox: Inbox
+) -> None:
+    """The web app shows the server's rendering (same Markdown, same sanitiser), never its own."""
+    folks = await people(api, catalog)
+    manager = folks["manager"].token
+    text = "**Скидка** 10%\n\n<script>alert(1)</script> [x](javascript:alert(3))"
+    preview = (await api.ok(CAMPAIGN_PREVIEW, {"s": " Акция ", "t": text}, manager))[
+        "campaignPreview"
+    ]
+    assert preview["subject"] == "Акция"
+    assert "<strong>Скидка</strong>" in preview["html"]
+    assert "<script>" not in preview["html"] and "javascript:" not in preview["html"]
+    variables = {"i": {"subject": "Акция", "text": text, "audience": {"userIds": [folks["rio"].id]}}}
+    created = (await api.ok(CREATE, variables, manager))["createCampaign"]
+    await run(api.resources, delivery, created["id"])
+    assert preview["html"] in html_of(inbox.messages[0])
+
+    empty = await api.error(CAMPAIGN_PREVIEW, {"s": "Акция", "t": "  "}, manager)
+    assert (empty["code"], empty["field"]) == ("BAD_USER_INPUT", "text")
+    forbidden = await api.error(CAMPAIGN_PREVIEW, {"s": "Акция", "t": text}, folks["rio"].token)
+    assert forbidden["code"] == "FORBIDDEN"

@@ -5,8 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from repairbook.campaigns import service as campaigns
+from repairbook.campaigns.content import content
 from repairbook.db import read_only, unit_of_work
-from repairbook.schema.campaigns import Campaign, CampaignAudienceInput, CreateCampaignInput
+from repairbook.schema.campaigns import (
+    Campaign,
+    CampaignAudienceInput,
+    CampaignPreview,
+    CreateCampaignInput,
+)
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 from repairbook.schema.permissions import STAFF
@@ -30,6 +36,15 @@ class CampaignQuery:
     async def campaign_audience_preview(self, info: Info, audience: CampaignAudienceInput) -> int:
         async with read_only(info.context.database) as db:
             return await campaigns.preview(db, audience.to_domain())
+
+    @strawberry.field(
+        permission_classes=STAFF,
+        description="Subject and text as the email will show them (the server's Markdown "
+        "renderer and sanitiser), with the same errors createCampaign gives.",
+    )
+    def campaign_preview(self, subject: str, text: str) -> CampaignPreview:
+        rendered = content(subject, text)
+        return CampaignPreview(subject=rendered.subject, html=rendered.html)
 
 
 @strawberry.type

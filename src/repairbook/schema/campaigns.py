@@ -64,6 +64,14 @@ class Campaign:
         )
 
 
+@strawberry.type(description="A campaign as its email will show it, before it is sent.")
+class CampaignPreview:
+    subject: str
+    html: str = strawberry.field(
+        description="The text as the email's HTML part carries it: rendered and sanitised."
+    )
+
+
 @strawberry.input(
     description="Any combination; clients who did not agree to campaigns are left out."
 )

@@ -6,6 +6,7 @@ import { useI18n, type Key } from '../i18n';
 import { Link, navigate, useLocation } from './router';
 import { useMe, useSignedIn } from './useSession';
 import { Home } from './Home';
+import { isStaffPath, staffLinks, StaffPage } from '../features/staff/routes';
 
 const RegisterPage = lazy(() => import('../features/auth/RegisterPage'));
 const SignInPage = lazy(() => import('../features/auth/SignInPage'));
@@ -40,7 +41,7 @@ function Shell() {
   const { path } = useLocation();
   const signedIn = useSignedIn();
   useEffect(() => {
-    if (!signedIn && PRIVATE.has(path)) navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true });
+    if (!signedIn && (PRIVATE.has(path) || isStaffPath(path))) navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true });
   }, [signedIn, path]);
   useEffect(() => {
     const main = document.getElementById('main');
@@ -62,6 +63,7 @@ function Shell() {
 }
 
 function Page({ path }: { path: string }): ReactNode {
+  if (isStaffPath(path)) return <StaffPage path={path} />;
   switch (path) {
     case '/register':
       return <RegisterPage />;
@@ -105,6 +107,7 @@ function Header() {
         ['/my-bookings', 'nav.myBookings'],
         ['/cars', 'nav.cars'],
         ['/cabinet', 'nav.cabinet'],
+        ...staffLinks(me?.role),
       ]
     : [
         ['/sign-in', 'nav.signIn'],

@@ -32,12 +32,15 @@ export function MonthCalendar({
   onSelect,
   firstDay,
   lastDay,
+  selectable = (day) => day.state === 'open',
 }: {
   days: Map<string, CalendarDayInfo>;
   selected: string | null;
   onSelect: (date: string) => void;
   firstDay: string;
   lastDay: string;
+  /** Which days can be chosen (staff open closed days too). */
+  selectable?: (day: CalendarDayInfo) => boolean;
 }) {
   const { t } = useI18n();
   const [month, setMonth] = useState(monthOf(selected ?? firstDay));
@@ -98,7 +101,7 @@ export function MonthCalendar({
               {week.map((date, j) => {
                 if (!date) return <td key={j} />;
                 const day = info(date);
-                const bookable = day.state === 'open';
+                const bookable = selectable(day);
                 const label = `${Number(date.slice(8))} ${t(MONTH_NAMES[Number(date.slice(5, 7)) - 1] ?? 'month.1')}: ${t(STATE_LABEL[day.state])}${
                   day.freeSlots !== undefined && bookable ? `, ${t('calendar.freeCount', { count: day.freeSlots })}` : ''
                 }`;

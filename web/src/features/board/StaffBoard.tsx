@@ -1,0 +1,193 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useClient, useQuery } from 'urql';
+import { onReconnected } from '../../api/client';
+import { timeOf, useI18n, type Key } from '../../i18n';
+import type { SlotState, StaffSlotFragment } from '../../gql/graphql';
+import type { ChosenSlot } from '../booking/SlotTable';
+import { StaffDayDocument, StaffSlotChangedDocument } from './documents';
+
+export type StaffBooking = NonNullable<StaffSlotFragment['booking']>;
+
+export interface BoardCell extends ChosenSlot {
+  booking: StaffBooking | null;
+  state: SlotState;
+  bookable: boolean;
+}
+
+const STATE_TEXT: Record<SlotState, Key> = {
+  FREE: 'slot.FREE',
+  BOOKED: 'slot.BOOKED',
+  CANCELLED: 'slot.CANCELLED',
+  PAST: 'slot.PAST',
+  CLOSED: 'slot.CLOSED',
+};
+const FLASH_MS = 2500;
+
+export function clientName(client: { lastName: string; firstName: string }): string {
+  return `${client.lastName} ${client.firstName}`;
+}
+
+/**
+ * The day for staff: the board with every booking's details, live from the websocket
+ * (changed cells flash for a moment), re-read after the websocket came back.
+ */
+export function useStaffDay(date: string) {
+  const client = useClient();
+  const [result, reexecute] = useQuery({ query: StaffDayDocument, variables: { date } });
+  const [reconnected, setReconnected] = useState<{ date: string; at: Date } | null>(null);
+  const [flashes, setFlashes] = useState<ReadonlySet<string>>(new Set());
+  useEffect(
+    () =>
+      onReconnected(() => {
+        reexecute({ requestPolicy: 'network-only' });
+        setReconnected({ date, at: new Date() });
+      }),
+    [reexecute, date],
+  );
+  // Every event lands in the normalised cache (the table re-renders from it); the changed
+  // cell is also marked for a moment so the eye finds it.
+  useEffect(() => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const subscription = client.subscription(StaffSlotChangedDocument, { date }).subscribe((event) => {
+      const slot = event.data?.slotChanged.slot;
+      if (!slot) return;
+      const key = `${slot.receptionist.id}@${slot.startsAt}`;
+      setFlashes((old) => new Set(old).add(key));
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        setFlashes((old) => {
+          const next = new Set(old);
+          next.delete(key);
+          return next;
+        });
+      }, FLASH_MS);
+      timers.add(timer);
+    });
+    return () => {
+      subscription.unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+    };
+  }, [client, date]);
+  return {
+    board: result.data?.availability,
+    error: result.error,
+    flashes,
+    reconnectedAt: reconnected?.date === date ? reconnected.at : null,
+    reread: () => reexecute({ requestPolicy: 'network-only' }),
+  };
+}
+
+export function StaffBoard({
+  date,
+  onFree,
+  onBooked,
+  moving,
+}: {
+  date: string;
+  onFree: (cell: BoardCell) => void;
+  onBooked: (cell: BoardCell) => void;
+  moving: boolean;
+}) {
+  const { t } = useI18n();
+  const { board, flashes, reconnectedAt } = useStaffDay(date);
+  const rendered = useRef(false);
+
+  // For bench/staff-board: when the table first stood on the screen with its data.
+  useLayoutEffect(() => {
+    if (board && !rendered.current) {
+      rendered.current = true;
+      performance.mark('staff-board-rendered');
+    }
+  }, [board]);
+
+  if (!board) return <p aria-busy="true">{t('common.loading')}</p>;
+  if (board.receptionists.length === 0) return <p>{t('board.noReceptionists')}</p>;
+  const cells = new Map(board.slots.map((s) => [`${s.receptionist.id}@${timeOf(s.startsAt)}`, s]));
+  const times = [...new Set(board.slots.map((s) => timeOf(s.startsAt)))].sort();
+
+  return (
+    <>
+      {reconnectedAt && (
+        <div className="alert alert--info" role="status">
+          {t('staff.board.reconnected', { time: reconnectedAt.toLocaleTimeString('ru-RU') })}
+        </div>
+      )}
+      <div className="board board--staff" role="region" aria-label={t('board.label')} tabIndex={0}>
+        <table className="slots slots--staff">
+          <caption className="sr-only">{t('board.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('board.time')}</th>
+              {board.receptionists.map((r) => (
+                <th key={r.id} scope="col">
+                  {r.fullName}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {times.map((time) => (
+              <tr key={time}>
+                <th scope="row">{time}</th>
+                {board.receptionists.map((r) => {
+                  const slot = cells.get(`${r.id}@${time}`);
+                  if (!slot) return <td key={r.id} />;
+                  const booking = slot.booking?.status === 'ACTIVE' ? slot.booking : null;
+                  const cell: BoardCell = {
+                    receptionistId: r.id,
+                    receptionistName: r.fullName,
+                    startsAt: slot.startsAt,
+                    booking,
+                    state: slot.state,
+                    bookable: slot.bookable,
+                  };
+                  const flash = flashes.has(`${r.id}@${slot.startsAt}`) ? ' slot--flash' : '';
+                  const stateText = t(STATE_TEXT[slot.state]);
+                  if (booking) {
+                    const summary = `${clientName(booking.client)}, ${booking.car.model.name}, ${booking.car.plate}, ${booking.repairType.name}`;
+                    return (
+                      <td key={r.id}>
+                        <button
+                          type="button"
+                          className={`slot slot--detail slot--${slot.state === 'PAST' ? 'past' : 'booked'}${flash}`}
+                          aria-label={t('staff.board.bookedCell', { time, name: r.fullName, summary })}
+                          onClick={() => onBooked(cell)}
+                          disabled={moving}
+                        >
+                          <span className="slot__client">{clientName(booking.client)}</span>
+                          <span>
+                            {booking.car.model.name} · <span className="plate">{booking.car.plate}</span>
+                          </span>
+                          <span className="slot__repair">{booking.repairType.name}</span>
+                        </button>
+                      </td>
+                    );
+                  }
+                  const className = `slot slot--${slot.state.toLowerCase()}${flash}`;
+                  return (
+                    <td key={r.id}>
+                      {slot.bookable ? (
+                        <button
+                          type="button"
+                          className={className}
+                          aria-label={t(moving ? 'staff.board.moveHere' : 'staff.board.freeCell', { time, name: r.fullName, state: stateText })}
+                          onClick={() => onFree(cell)}
+                        >
+                          {stateText}
+                        </button>
+                      ) : (
+                        <span className={className} aria-label={`${time}, ${r.fullName}: ${stateText}`} role="img">
+                          {stateText}
+                        </span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

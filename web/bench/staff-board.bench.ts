@@ -87,7 +87,7 @@ test('staff board figures', async ({ page, browser }) => {
   }
   const modelId = ((await gql(page, '{ carModels { id } }')).carModels as { id: string }[])[0]?.id ?? '';
   const repairTypeId = ((await gql(page, 'query ($m: ID) { repairTypes(carModelId: $m) { id } }', { m: modelId })).repairTypes as { id: string }[])[0]?.id ?? '';
-  const book = async (client: Person, carId: string, slot: Slot) =>
+  const book = async (carId: string, slot: Slot) =>
     gql(page, 'mutation ($i: BookSlotInput!) { bookSlot(input: $i) { id } }', { i: { receptionistId: slot.receptionist.id, startsAt: slot.startsAt, carId, repairTypeId } }, manager.token);
 
   // 1. The full board.
@@ -95,7 +95,7 @@ test('staff board figures', async ({ page, browser }) => {
   const slots = (await slotsOf(page, full)).filter((s) => s.bookable);
   for (const [i, slot] of slots.entries()) {
     const client = await person(page, `Клиент${LETTERS[i % LETTERS.length]}${LETTERS[Math.floor(i / LETTERS.length)]}`);
-    await book(client, await carOf(page, client, modelId), slot);
+    await book(await carOf(page, client, modelId), slot);
   }
   const desk = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await signInPage(desk, manager, `/staff/board?day=${full}`);
@@ -153,7 +153,7 @@ test('staff board figures', async ({ page, browser }) => {
       ),
     );
     const sent = Date.now();
-    await book(client, carId, slot);
+    await book(carId, slot);
     for (const at of await Promise.all(seen)) delays.push(at - sent);
   }
   console.log(

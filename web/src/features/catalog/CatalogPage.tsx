@@ -197,7 +197,7 @@ function sections(data: CatalogQuery, t: (key: Key) => string, money: (amount: s
         { name: 'kind', label: 'staff.catalog.kind', kind: 'select', choices: KINDS.map((k) => ({ value: k, label: t(`staff.catalog.kind.${k}`) })) },
         { name: 'carModelId', label: 'staff.catalog.model', kind: 'select', choices: models, optional: true, none: 'staff.catalog.everyModel' },
         { name: 'laborHours', label: 'staff.catalog.laborHours', kind: 'decimal' },
-        { name: 'laborRateId', label: 'staff.catalog.laborRate', kind: 'select', choices: rates },
+        { name: 'laborRateId', label: 'staff.catalog.laborRateField', kind: 'select', choices: rates },
         { name: 'parts', label: 'staff.catalog.parts', kind: 'parts', choices: parts },
         { name: 'includesOilChange', label: 'staff.catalog.oilChange', kind: 'checkbox' },
         { name: 'active', label: 'staff.catalog.active', kind: 'checkbox' },

@@ -306,7 +306,9 @@ async def test_a_crash_between_batches_resumes_without_repeats_or_gaps(
     assert len(keys) == len(set(keys)) == 23
 
 
-CAMPAIGN_PREVIEW = "query ($s: String!, $t: String!) { campaignPreview(subject: $s, text: $t) { subject html } }"
+CAMPAIGN_PREVIEW = (
+    "query ($s: String!, $t: String!) { campaignPreview(subject: $s, text: $t) { subject html } }"
+)
 
 
 async def test_the_preview_is_the_html_the_email_carries(
@@ -326,7 +328,9 @@ async def test_the_preview_is_the_html_the_email_carries(
     assert "script" not in {tag for tag, _ in tags.found}
     assert not [v for _, attrs in tags.found for n, v in attrs if n == "href"]  # no link made
     assert "&lt;script&gt;" in preview["html"]  # shown as text
-    variables = {"i": {"subject": "Акция", "text": text, "audience": {"userIds": [folks["rio"].id]}}}
+    variables = {
+        "i": {"subject": "Акция", "text": text, "audience": {"userIds": [folks["rio"].id]}}
+    }
     created = (await api.ok(CREATE, variables, manager))["createCampaign"]
     await run(api.resources, delivery, created["id"])
     assert preview["html"] in html_of(inbox.messages[0])

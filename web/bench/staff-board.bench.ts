@@ -81,14 +81,23 @@ test('staff board figures', async ({ page, browser }) => {
   const manager = await person(page, 'Менеджер');
   setRole(manager.nick, 'manager');
   manager.token = await login(page, manager);
+  // Access tokens live a minute under the e2e server: sign in again every 30 s.
+  let signedAt = Date.now();
+  const token = async () => {
+    if (Date.now() - signedAt > 30_000) {
+      manager.token = await login(page, manager);
+      signedAt = Date.now();
+    }
+    return manager.token;
+  };
   const receptionists = (await gql(page, '{ receptionists { id } }')).receptionists as unknown[];
   for (let i = receptionists.length; i < 8; i++) {
-    await gql(page, 'mutation ($i: ReceptionistInput!) { createReceptionist(input: $i) { id } }', { i: { lastName: `Приёмщик${LETTERS[i]}`, firstName: 'Пётр' } }, manager.token);
+    await gql(page, 'mutation ($i: ReceptionistInput!) { createReceptionist(input: $i) { id } }', { i: { lastName: `Приёмщик${LETTERS[i]}`, firstName: 'Пётр' } }, await token());
   }
   const modelId = ((await gql(page, '{ carModels { id } }')).carModels as { id: string }[])[0]?.id ?? '';
-  const repairTypeId = ((await gql(page, 'query ($m: ID) { repairTypes(carModelId: $m) { id } }', { m: modelId })).repairTypes as { id: string }[])[0]?.id ?? '';
+  const repairTypeId = ((await gql(page, 'query ($m: ID) { repairTypes(carModelId: $m) { id } }', { m: modelId }, await token())).repairTypes as { id: string }[])[0]?.id ?? '';
   const book = async (carId: string, slot: Slot) =>
-    gql(page, 'mutation ($i: BookSlotInput!) { bookSlot(input: $i) { id } }', { i: { receptionistId: slot.receptionist.id, startsAt: slot.startsAt, carId, repairTypeId } }, manager.token);
+    gql(page, 'mutation ($i: BookSlotInput!) { bookSlot(input: $i) { id } }', { i: { receptionistId: slot.receptionist.id, startsAt: slot.startsAt, carId, repairTypeId } }, await token());
 
   // 1. The full board.
   const full = shopDay(30);

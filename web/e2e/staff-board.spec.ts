@@ -92,3 +92,18 @@ test('a manager moves a booking to another free slot and closes a day with a not
   await desk.getByRole('button', { name: 'Открыть день' }).click();
   await expect(desk.getByRole('button', { name: 'Закрыть день' })).toBeVisible();
 });
+
+test('after the websocket drops, the board re-reads the day and says the connection was lost', async ({ browser }) => {
+  const { page: desk } = await staffPage(browser);
+  const sockets: { close: (options?: { code?: number; reason?: string }) => Promise<void> }[] = [];
+  await desk.routeWebSocket(/\/graphql$/, (ws) => {
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  await openStaffDay(desk, shopDay(7));
+  await expect.poll(() => sockets.length).toBeGreaterThan(0);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the subscription is up
+  for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test drop' });
+  await expect(desk.getByRole('status').filter({ hasText: 'Связь с сервером прерывалась; день перечитан' })).toBeVisible();
+  await expect(desk.getByRole('button', { name: /^08:00, .*Записать клиента$/ }).first()).toBeVisible();
+});

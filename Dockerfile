@@ -1,9 +1,19 @@
-# Production image: the API (`repairbook serve`) and the worker (`repairbook worker`).
+# Production image: the API (`repairbook serve`, which also serves the web app at /) and
+# the worker (`repairbook worker`).
+FROM node:20-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema.graphql /src/schema.graphql
+COPY web ./
+RUN npx graphql-codegen --config codegen.ts && npx vite build
+
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml setup.py README.md ./
 COPY src ./src
 COPY alembic ./alembic
+COPY --from=web /src/web/dist ./web/dist
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim

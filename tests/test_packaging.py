@@ -40,6 +40,8 @@ def test_an_installed_wheel_migrates_an_empty_database(tmp_path: Path, database_
     )
     assert installed.returncode == 0, installed.stderr
     assert (site / "repairbook/migrations/env.py").is_file()
+    if (ROOT / "web/dist/index.html").is_file():  # once scripts/build-web made it
+        assert (site / "repairbook/static/web/index.html").is_file()
     assert not (site / "alembic/env.py").exists()  # never a top-level package beside alembic
 
     server = _libpq(database_url, "postgres")

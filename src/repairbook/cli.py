@@ -20,6 +20,7 @@ from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook import migrate as migrations
+from repairbook import webapp
 from repairbook.config import ConfigurationError, Settings
 from repairbook.embedded import EmbeddedServices
 from repairbook.models.accounts import Role
@@ -143,6 +144,9 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         _in_transaction(functools.partial(_load_catalog, only_if_empty=True), settings)
         url = f"http://{host}:{port}/graphql"
         console.print(f"\n[bold]repairbook is running[/]: GraphiQL at [link={url}]{url}[/link]")
+        if webapp.built_folder() is not None:
+            site = f"http://{host}:{port}/"
+            console.print(f"Book a visit in the web app: [link={site}]{site}[/link]")
         console.print("Press Ctrl-C to stop everything.\n")
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_run_api_and_worker(settings, host, port))

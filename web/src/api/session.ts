@@ -1,14 +1,14 @@
 /**
- * The session: the access token lives in memory only; the refresh token in localStorage,
- * shared by every tab. The API rotates refresh tokens and revokes the whole family when
- * one is presented twice, so refreshes are serialised across tabs with the Web Locks API
- * and each refresh reads the newest token from storage inside the lock: a tab never
- * presents a token another tab has already traded in.
+ * The session: the access token lives in memory only; the refresh token in IndexedDB
+ * (tokenStore.ts), shared by every tab. The API rotates refresh tokens and revokes the
+ * whole family when one is presented twice, so refreshes are serialised across tabs with
+ * the Web Locks API and each refresh reads the newest token from storage inside the lock:
+ * a tab never presents a token another tab has already traded in.
  */
 import { Client, fetchExchange } from 'urql';
 import { graphql } from '../gql';
+import { clearRefreshToken, hasSession, readRefreshToken, writeRefreshToken } from './tokenStore';
 
-const STORAGE_KEY = 'repairbook.refreshToken';
 const LOCK_NAME = 'repairbook.refresh';
 const EARLY_MS = 60_000; // refresh this long before expiry (a quarter of short lifetimes)
 
@@ -41,6 +41,8 @@ interface Access {
 }
 
 let access: Access | null = null;
+// Told by another tab that it signed out (its storage write may not have reached us yet).
+let signedOutElsewhere = false;
 let inflight: Promise<string | null> | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
@@ -53,7 +55,7 @@ const bare = new Client({ url: '/graphql', exchanges: [fetchExchange], preferGet
 export let refreshCount = 0;
 
 export function isSignedIn(): boolean {
-  return access !== null || localStorage.getItem(STORAGE_KEY) !== null;
+  return access !== null || (hasSession() && !signedOutElsewhere);
 }
 
 export function currentAccessToken(): string | null {
@@ -62,7 +64,7 @@ export function currentAccessToken(): string | null {
 
 /** True when a request should wait for a refresh first. */
 export function needsRefresh(): boolean {
-  if (access === null) return localStorage.getItem(STORAGE_KEY) !== null;
+  if (access === null) return hasSession() && !signedOutElsewhere;
   return Date.now() >= refreshAt(access);
 }
 
@@ -80,28 +82,34 @@ function refreshAt(a: Access): number {
   return a.expiresAt - Math.min(EARLY_MS, lifetime / 4);
 }
 
-function accept(tokens: Tokens): void {
-  localStorage.setItem(STORAGE_KEY, tokens.refreshToken);
+async function accept(tokens: Tokens): Promise<void> {
+  await writeRefreshToken(tokens.refreshToken);
+  signedOutElsewhere = false;
   access = { token: tokens.accessToken, issuedAt: Date.now(), expiresAt: Date.parse(tokens.accessTokenExpiresAt) };
   clearTimeout(timer);
   timer = setTimeout(() => void refresh(), Math.max(1_000, refreshAt(access) - Date.now()));
 }
 
-export function signedIn(tokens: Tokens): void {
-  accept(tokens);
+/** After sign-in, registration or a password change; the refresh lock keeps other tabs'
+ * refreshes from reading storage half-way. */
+export async function signedIn(tokens: Tokens): Promise<void> {
+  await withLock(() => accept(tokens));
   channel?.postMessage('signed-in');
   notify();
 }
 
-function forget(): void {
+async function forget(): Promise<void> {
   access = null;
   clearTimeout(timer);
-  localStorage.removeItem(STORAGE_KEY);
+  await clearRefreshToken();
 }
 
 export async function signOut(): Promise<void> {
-  const refreshToken = localStorage.getItem(STORAGE_KEY);
-  forget();
+  const refreshToken = await withLock(async () => {
+    const stored = await readRefreshToken();
+    await forget();
+    return stored;
+  });
   channel?.postMessage('signed-out');
   notify();
   if (refreshToken !== null) {
@@ -130,10 +138,10 @@ async function withLock<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function refreshNow(): Promise<string | null> {
-  const stored = localStorage.getItem(STORAGE_KEY);
+  const stored = await readRefreshToken();
   if (stored === null) {
-    if (access !== null) {
-      forget();
+    if (access !== null || hasSession()) {
+      await forget();
       notify();
     }
     return null;
@@ -143,13 +151,13 @@ async function refreshNow(): Promise<string | null> {
   if (tokens) {
     refreshCount += 1;
     const wasSignedIn = access !== null;
-    accept(tokens);
+    await accept(tokens);
     if (!wasSignedIn) notify();
     return tokens.accessToken;
   }
   const dead = result.error?.graphQLErrors.some((e) => e.extensions.code === 'UNAUTHENTICATED');
-  if (dead && localStorage.getItem(STORAGE_KEY) === stored) {
-    forget();
+  if (dead) {
+    await forget();
     notify();
     return null;
   }
@@ -158,17 +166,24 @@ async function refreshNow(): Promise<string | null> {
 
 channel?.addEventListener('message', (event: MessageEvent) => {
   if (event.data === 'signed-out') {
+    signedOutElsewhere = true;
     access = null;
     clearTimeout(timer);
     notify();
   } else if (event.data === 'signed-in' && access === null) {
+    signedOutElsewhere = false;
     void refresh();
   }
 });
 
 declare global {
   interface Window {
-    repairbookSession?: { refreshCount: () => number; signedIn: () => boolean };
+    repairbookSession?: { refreshCount: () => number; signedIn: () => boolean; refresh: () => Promise<boolean> };
   }
 }
-window.repairbookSession = { refreshCount: () => refreshCount, signedIn: () => access !== null };
+// For the browser tests (and a curious developer's console): nothing secret in here.
+window.repairbookSession = {
+  refreshCount: () => refreshCount,
+  signedIn: () => access !== null,
+  refresh: async () => (await refresh()) !== null,
+};

@@ -12,7 +12,10 @@ const RegisterPage = lazy(() => import('../features/auth/RegisterPage'));
 const SignInPage = lazy(() => import('../features/auth/SignInPage'));
 const CabinetPage = lazy(() => import('../features/cabinet/CabinetPage'));
 const CarsPage = lazy(() => import('../features/cars/CarsPage'));
-const BookingPage = lazy(() => import('../features/booking/BookingPage'));
+const loadBookingPage = () => import('../features/booking/BookingPage');
+const BookingPage = lazy(loadBookingPage);
+// The booking page is what most visits are for: fetch its code once the first page is up.
+setTimeout(() => void loadBookingPage(), 1_000);
 const MyBookingsPage = lazy(() => import('../features/my-bookings/MyBookingsPage'));
 
 function makeClients() {

@@ -49,7 +49,7 @@ export default function RegisterPage() {
     setBusy(false);
     const tokens = result.data?.register;
     if (tokens) {
-      session.signedIn(tokens);
+      await session.signedIn(tokens);
       navigate('/cars');
       return;
     }

@@ -37,7 +37,7 @@ export default function SignInPage() {
     setBusy(false);
     const tokens = result.data?.login;
     if (tokens) {
-      session.signedIn(tokens);
+      await session.signedIn(tokens);
       const next = query.get('next');
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/booking');
       return;

@@ -26,6 +26,8 @@ export default function BookingPage() {
   const [booked, setBooked] = useState<Booked | null>(null);
   const selected = query.get('day');
   const moving = query.get('move');
+  // The day's board is asked for together with the calendar, not after it.
+  useQuery({ query: DayBoardDocument, variables: { date: selected ?? today }, pause: !selected });
 
   const days = useMemo(() => {
     const map = new Map<string, CalendarDayInfo>();

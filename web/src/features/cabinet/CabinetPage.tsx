@@ -119,7 +119,7 @@ function PasswordForm() {
     });
     const tokens = result.data?.changePassword;
     if (tokens) {
-      session.signedIn(tokens); // every other session was signed out; this one goes on
+      await session.signedIn(tokens); // every other session was signed out; this one goes on
       formElement.reset();
     }
     setProblem(problemOf(result.error));

@@ -185,4 +185,4 @@ async def all_of_client(db: AsyncSession, client_id: int) -> Sequence[tuple[Book
         .where(Booking.client_id == client_id)
         .order_by(Booking.starts_at, Booking.id)
     )
-    return (await db.execute(query)).tuples().all()
+    return [(booking, repair, last_name) for booking, repair, last_name in await db.execute(query)]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from repairbook.accounts.tasks import erase_deleted_users_mail
 from repairbook.models.accounts import Role, User
 from repairbook.models.booking import Booking, BookingStatus
 from repairbook.models.cars import Car
+from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 from repairbook.resources import Resources
 from tests.api.account_support import DELETE, DELETE_USER, LOGIN, ME, MY_DATA
 from tests.api.booking_support import BOOK, book_input
@@ -62,6 +64,25 @@ async def test_deleting_an_account_cancels_erases_and_keeps_the_history(
         assert refused["code"] == "UNAUTHENTICATED"
     # The freed address and nick can be registered again.
     await api.register(nick=client.nick, email=f"{client.nick}@example.com")
+
+
+async def test_the_cancellation_goes_to_the_old_address_then_mail_is_erased(
+    api: Api, resources: Resources, catalog: Catalog
+) -> None:
+    client, _, _ = await booked_client(api, catalog)
+    await api.ok(DELETE, {"p": PASSWORD}, client.token)
+    async with resources.sessions() as db:
+        mail = (await db.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [(m.kind, m.recipient) for m in mail] == [
+        (MessageKind.BOOKING_CONFIRMED, f"{client.nick}@example.com"),
+        (MessageKind.BOOKING_CANCELLED, f"{client.nick}@example.com"),  # still to go out
+    ]
+    async with resources.sessions() as db, db.begin():  # the worker sent them
+        await db.execute(update(OutboxMessage).values(status=MessageStatus.SENT))
+    assert await erase_deleted_users_mail({"resources": resources}) == 2
+    async with resources.sessions() as db:
+        mail = (await db.scalars(select(OutboxMessage))).all()
+    assert {(m.recipient, str(m.data), m.subject) for m in mail} == {("erased", "{}", None)}
 
 
 async def test_an_admin_deletes_a_user_and_a_manager_cannot(

@@ -166,3 +166,17 @@ async def test_campaigns_reach_only_verified_addresses(api: Api) -> None:
     await api.register(verified=False, marketingOptIn=True)
     preview = await api.ok(PREVIEW, {"a": {"allClients": True}}, manager.token)
     assert preview["campaignAudiencePreview"] == 1
+
+
+async def test_the_pages_speak_english_when_asked_and_refuse_bad_links(api: Api) -> None:
+    english = {"accept-language": "en-GB,en;q=0.9"}
+    page = await api.http.get("/verify?token=whatever", headers=english)
+    assert (page.status_code, "Confirm your address" in page.text) == (200, True)
+    assert '<html lang="en">' in page.text
+    refused = await api.http.post("/verify?token=whatever", headers=english)
+    assert refused.status_code == 400
+    assert "This link does not work" in refused.text
+    reset = await api.http.get("/reset-password?token=whatever")
+    assert reset.status_code == 400
+    assert "Ссылка не работает" in reset.text
+    assert 'type="password"' not in reset.text

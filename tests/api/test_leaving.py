@@ -123,3 +123,14 @@ async def test_my_data_holds_profile_cars_bookings_consent_and_mail(
     assert data["mail"][0]["recipient"] == f"{client.nick}@example.com"
     assert "url" not in str(data["mail"])  # links that act are not handed out again
     assert (await api.error(MY_DATA))["code"] == "UNAUTHENTICATED"
+
+
+async def test_nobody_can_take_the_name_a_deleted_account_will_get(api: Api) -> None:
+    # Otherwise deleting account 1 would collide with someone registered as "deleted-1".
+    for nick in ("deleted-1", "Deleted-77"):
+        taken = await api.error(
+            "mutation ($i: RegisterInput!) { register(input: $i) { accessToken } }",
+            {"i": {"nick": nick, "password": "a long password", "email": f"{nick}@example.com",
+                   "firstName": "A", "lastName": "B"}},
+        )  # fmt: skip
+        assert (taken["code"], taken["field"]) == ("BAD_USER_INPUT", "nick")

@@ -273,8 +273,8 @@ async def erase(db: AsyncSession, user: User, *, now: datetime) -> None:
         await repository.add_consent_change(
             db, user.id, given=False, source="account deleted", at=now
         )
-    user.nick = f"deleted-{user.id}"
-    user.email = f"deleted-{user.id}@invalid"
+    user.nick = f"{v.DELETED_PREFIX}{user.id}"  # no one else can hold such a nick
+    user.email = f"{v.DELETED_PREFIX}{user.id}@invalid"  # nor such an address
     user.pending_email = None
     user.email_verified_at = None
     user.first_name = ""

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from repairbook.cli import app
 from repairbook.embedded import free_port
 from repairbook.models.accounts import User
+from repairbook.models.notifications import OutboxMessage
 from repairbook.resources import Resources
 from tests.helpers import Api
 
@@ -52,6 +54,35 @@ def test_users_create_and_set_role(cli_env: None, resources: Resources) -> None:
     granted = runner.invoke(app, ["users", "set-role", "BOSS", "manager"])
     assert granted.exit_code == 0, granted.output
     assert "boss is now manager" in granted.output
+
+
+async def test_users_create_verified_or_with_a_link_and_users_verify(
+    cli_env: None, resources: Resources
+) -> None:
+    def create(nick: str, *extra: str) -> str:
+        result = runner.invoke(
+            app,
+            ["users", "create", nick, "--email", f"{nick}@example.com", "--first-name", "A",
+             "--last-name", "B", *extra],
+            input="a long staff password\na long staff password\n",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "verified" in await asyncio.to_thread(create, "vouched", "--verified")
+    assert "verification link mailed" in await asyncio.to_thread(create, "linked")
+    async with resources.sessions() as db:
+        users = {u.nick: u for u in (await db.scalars(select(User))).all()}
+        links = await db.scalar(select(func.count()).select_from(OutboxMessage))
+    assert users["vouched"].email_verified
+    assert not users["linked"].email_verified
+    assert links == 1  # to the address nobody vouched for
+    verified = await asyncio.to_thread(runner.invoke, app, ["users", "verify", "LINKED"])
+    assert verified.exit_code == 0, verified.output
+    async with resources.sessions() as db:
+        linked = await db.get(User, users["linked"].id)
+        assert linked is not None
+        assert linked.email_verified
 
 
 async def test_users_create_refuses_bad_input(cli_env: None, api: Api) -> None:
@@ -100,6 +131,7 @@ def test_every_command_has_help() -> None:
         "users",
         "users create",
         "users set-role",
+        "users verify",
     ]:
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, command

@@ -24,6 +24,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from repairbook.config import Settings
+from repairbook.resolvers.account_lifecycle import LifecycleMutation, LifecycleQuery
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.campaigns import CampaignMutation, CampaignQuery
@@ -37,12 +38,14 @@ from repairbook.schema.request_checks import RequestChecks
 from repairbook.schema.scalars import scalars
 
 Query = merge_types(
-    "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
+    "Query",
+    (AccountQuery, LifecycleQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AccountMutation,
+        LifecycleMutation,
         CatalogMutation,
         CarMutation,
         BookingMutation,

@@ -285,6 +285,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/unsubscribe", pages.unsubscribe, methods=["GET", "POST"]),
+            Route("/verify", pages.verify_email, methods=["GET", "POST"]),
+            Route("/reset-password", pages.reset_password, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -274,19 +274,42 @@ def users_create(
         str,
         typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, show_default=False),
     ] = "",
+    verified: Annotated[
+        bool, typer.Option("--verified", help="Vouch for the address: no verification link.")
+    ] = False,
 ) -> None:
-    """Create a user (asks for the password)."""
+    """Create a user (asks for the password); without --verified a link is mailed."""
     from repairbook.accounts import service as accounts
+    from repairbook.accounts import verification
     from repairbook.accounts.passwords import PasswordHasher
+    from repairbook.clock import utcnow
 
     data = accounts.Registration(nick, password, email, first_name, last_name)
 
     async def create(db: AsyncSession, settings: Settings) -> str:
         hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_rounds)
-        user = await accounts.create_user(db, data, role=_role(role), hasher=hasher)
-        return f"created {user.role.value.lower()} {user.nick} (id {user.id})"
+        user = await accounts.create_user(
+            db, data, role=_role(role), hasher=hasher, now=utcnow(), verified=verified
+        )
+        if not verified:
+            await verification.send_link(db, user, user.email, settings=settings, now=utcnow())
+        state = "verified" if verified else "verification link mailed"
+        return f"created {user.role.value.lower()} {user.nick} (id {user.id}, {state})"
 
     _in_transaction(create)
+
+
+@users_app.command("verify")
+def users_verify(nick: str) -> None:
+    """Mark a user's email address verified (staff vouch for it, e.g. checked by phone)."""
+    from repairbook.accounts import service as accounts
+    from repairbook.clock import utcnow
+
+    async def vouch(db: AsyncSession, settings: Settings) -> str:
+        user = await accounts.vouch_for_email(db, nick, now=utcnow())
+        return f"{user.nick}: {user.email} is verified"
+
+    _in_transaction(vouch)
 
 
 @users_app.command("set-role")

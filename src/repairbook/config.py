@@ -72,6 +72,20 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=900, ge=1)
     login_delay_max_account_seconds: int = Field(default=60, ge=1)
     login_delay_max_address_seconds: int = Field(default=30, ge=1)
+    # The account lifecycle (accounts/verification.py, accounts/recovery.py): mailed links'
+    # lifetimes, and how many accounts and mails one address or account may cause.
+    email_verification_hours: int = Field(default=48, ge=1)
+    password_reset_minutes: int = Field(default=30, ge=1)
+    registrations_per_address: int = Field(default=10, ge=1)
+    registrations_free_per_address: int = Field(default=3, ge=1)
+    registration_window_seconds: int = Field(default=3600, ge=1)
+    registration_delay_max_seconds: int = Field(default=300, ge=1)
+    verification_mails_per_account: int = Field(default=5, ge=1)
+    password_resets_per_account: int = Field(default=3, ge=1)
+    password_resets_per_address: int = Field(default=10, ge=1)
+    mail_request_window_seconds: int = Field(default=3600, ge=1)
+    # requestPasswordReset answers no sooner than this, account or not (no timing oracle).
+    password_reset_answer_ms: int = Field(default=250, ge=0)
 
     day_opens_at: time = time(8, 0)
     day_closes_at: time = time(20, 0)

@@ -50,6 +50,7 @@ def create_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
             cron(booking_tasks.scan_reminders, minute={0, 15, 30, 45}, run_at_startup=True),
             cron(booking_tasks.scan_maintenance, hour={6}, minute={5}, run_at_startup=True),
             cron(account_tasks.purge_refresh_tokens, hour={3}, minute={17}, run_at_startup=True),
+            cron(account_tasks.erase_deleted_users_mail, minute={23}, run_at_startup=True),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=QUEUE,

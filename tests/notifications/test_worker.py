@@ -69,8 +69,8 @@ async def test_mail_written_while_redis_was_down_goes_out_when_it_is_back(
 ) -> None:
     redis = redis_of_its_own
     settings = mail_settings.model_copy(update={"redis_url": redis.url})
+    client, car = await api.client_with_car(catalog.model_id)  # before the worker: no mail
     async with instance(settings) as server, worker_in_process(settings):
-        client, car = await api.client_with_car(catalog.model_id)
         booked = await server.post(BOOK, book_input(catalog, car, api.at(2, "10:00")), client.token)
         [confirmation] = await inbox.wait_for(1)  # asked for right after the commit
         redis.stop()

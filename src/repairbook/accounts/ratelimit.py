@@ -106,10 +106,93 @@ class LoginThrottle:
 
 def _refusal(seconds: int) -> RateLimited:
     unit = "second" if seconds == 1 else "seconds"
-    return RateLimited(f"Too many failed sign-in attempts; try again in {seconds} {unit}")
+    return RateLimited(
+        f"Too many failed sign-in attempts; try again in {seconds} {unit}", retry_after=seconds
+    )
 
 
 def _delay_ms(excess: int, cap_seconds: int) -> int:
     """1 s after the first failure past the budget, doubling each time, up to the cap."""
     doubled: int = 1000 << min(excess - 1, 30)
     return min(doubled, 1000 * cap_seconds)
+
+
+class Budget:
+    """So many of one thing per key per window (from the first), counted in Redis like the
+    sign-in failures. Past `free` of them each next one must wait longer (1 s, 2 s, 4 s … up
+    to `delay_cap`); past `limit` none until the window ends. Refusals carry `retryAfter`.
+
+    A unit is taken before the work and given back if the work fails, so concurrent
+    requests can never go past the limit together.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        name: str,
+        *,
+        limit: int,
+        window: int,
+        free: int | None = None,
+        delay_cap: int = 60,
+        refusal: str = "Too many requests; try again in {wait}",
+    ) -> None:
+        self._redis = redis
+        self._prefix = f"repairbook:budget:{name}"
+        self._limit, self._window = limit, window
+        self._free, self._cap = (limit if free is None else min(free, limit)), delay_cap
+        self._refusal = refusal
+
+    async def take(self, key: str) -> None:
+        """Count one, or raise RateLimited (counting nothing)."""
+        wait = await self._take(key)
+        if wait is not None:
+            unit = "second" if wait == 1 else "seconds"
+            raise RateLimited(self._refusal.format(wait=f"{wait} {unit}"), retry_after=wait)
+
+    async def try_take(self, key: str) -> bool:
+        """Count one if the budget allows; False (counting nothing) if not."""
+        return await self._take(key) is None
+
+    async def give_back(self, key: str) -> None:
+        await self._redis.decr(f"{self._prefix}:count:{key}")
+
+    async def _take(self, key: str) -> int | None:
+        count_key, delay_key = f"{self._prefix}:count:{key}", f"{self._prefix}:delay:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(count_key, 0, ex=self._window, nx=True)
+            pipe.incr(count_key)
+            pipe.ttl(count_key)
+            pipe.pttl(delay_key)
+            _, counted, ttl_left, delay_left = await pipe.execute()
+        count, ttl, delay_ms = int(counted), int(ttl_left), int(delay_left)
+        if count > self._limit or delay_ms > 0:
+            await self._redis.decr(count_key)
+            return max(ttl, 1) if count > self._limit else -(-delay_ms // 1000)
+        if count > self._free:
+            await self._redis.set(delay_key, 1, px=_delay_ms(count - self._free, self._cap))
+        return None
+
+
+def registrations(redis: Redis, settings: Settings) -> Budget:
+    """Accounts made from one address: a script cannot hoard slots with many of them."""
+    return Budget(
+        redis,
+        "register",
+        limit=settings.registrations_per_address,
+        free=settings.registrations_free_per_address,
+        window=settings.registration_window_seconds,
+        delay_cap=settings.registration_delay_max_seconds,
+        refusal="Too many accounts were made from your address; try again in {wait}",
+    )
+
+
+def mail_requests(redis: Redis, settings: Settings, what: str, limit: int) -> Budget:
+    """Mail that a caller can make us send (verification, reset links), per key."""
+    return Budget(
+        redis,
+        what,
+        limit=limit,
+        window=settings.mail_request_window_seconds,
+        refusal="Too many emails were asked for; try again in {wait}",
+    )

@@ -11,12 +11,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from repairbook.db import any_of
-from repairbook.models.accounts import RefreshToken, Role, User
+from repairbook.models.accounts import ConsentChange, RefreshToken, Role, User
 from repairbook.models.cars import Car
 
 
-async def get(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+async def get(session: AsyncSession, user_id: int, *, for_update: bool = False) -> User | None:
+    return await session.get(User, user_id, with_for_update=for_update)
+
+
+async def email_taken(session: AsyncSession, email: str, *, but: int) -> bool:
+    """Whether another account uses this address (ignoring case)."""
+    query = select(User.id).where(func.lower(User.email) == email.lower(), User.id != but)
+    return (await session.scalar(query.limit(1))) is not None
+
+
+async def add_consent_change(
+    session: AsyncSession, user_id: int, *, given: bool, source: str, at: datetime | None = None
+) -> None:
+    """`at` defaults to the transaction's time."""
+    change = ConsentChange(user_id=user_id, given=given, source=source)
+    if at is not None:
+        change.at = at
+    session.add(change)
+
+
+async def consent_history(session: AsyncSession, user_id: int) -> Sequence[ConsentChange]:
+    query = select(ConsentChange).where(ConsentChange.user_id == user_id)
+    return (await session.scalars(query.order_by(ConsentChange.at, ConsentChange.id))).all()
 
 
 async def get_many(session: AsyncSession, user_ids: Sequence[int]) -> Sequence[User]:
@@ -28,13 +49,16 @@ async def find_by_login(session: AsyncSession, login: str) -> User | None:
     """A user whose nick or email matches, ignoring case."""
     lowered = login.strip().lower()
     query = select(User).where(
-        or_(func.lower(User.nick) == lowered, func.lower(User.email) == lowered)
+        or_(func.lower(User.nick) == lowered, func.lower(User.email) == lowered),
+        User.deleted_at.is_(None),  # a deleted account cannot be signed in to
     )
     return (await session.scalars(query.limit(1))).first()
 
 
 async def find_by_nick(session: AsyncSession, nick: str) -> User | None:
-    query = select(User).where(func.lower(User.nick) == nick.strip().lower())
+    query = select(User).where(
+        func.lower(User.nick) == nick.strip().lower(), User.deleted_at.is_(None)
+    )
     return (await session.scalars(query)).first()
 
 

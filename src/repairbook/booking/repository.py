@@ -165,3 +165,24 @@ async def maintenance_batch(
         .limit(limit)
     )
     return (await db.execute(query)).all()
+
+
+async def future_active_of_client(db: AsyncSession, client_id: int, now: datetime) -> list[int]:
+    query = select(Booking.id).where(
+        Booking.client_id == client_id,
+        Booking.status == BookingStatus.ACTIVE,
+        Booking.starts_at > now,
+    )
+    return list((await db.scalars(query.order_by(Booking.starts_at))).all())
+
+
+async def all_of_client(db: AsyncSession, client_id: int) -> Sequence[tuple[Booking, str, str]]:
+    """Every booking of the client with its repair's and receptionist's names, oldest first."""
+    query = (
+        select(Booking, RepairType.name, Receptionist.last_name)
+        .join(RepairType, RepairType.id == Booking.repair_type_id)
+        .join(Receptionist, Receptionist.id == Booking.receptionist_id)
+        .where(Booking.client_id == client_id)
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    return [(booking, repair, last_name) for booking, repair, last_name in await db.execute(query)]

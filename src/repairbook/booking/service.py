@@ -19,6 +19,7 @@ from repairbook.catalog import service as catalog
 from repairbook.config import Settings
 from repairbook.db import record, violated_constraint
 from repairbook.errors import (
+    EmailNotVerified,
     InvalidInput,
     NoCar,
     NotFound,
@@ -276,7 +277,10 @@ async def of_clients(
 
 
 async def _car_for(db: AsyncSession, viewer: User, car_id: int) -> Car:
-    """A client books only own cars (and must have one); staff book any client's car."""
+    """A client books only own cars (and must have one) and only with a verified address;
+    staff book any client's car, verified or not (they have the client on the phone)."""
+    if not viewer.is_staff and not viewer.email_verified:
+        raise EmailNotVerified()
     if not viewer.is_staff and not await cars.has_any(db, viewer.id):
         raise NoCar()
     return await cars.visible(db, viewer, car_id, lock="share")

@@ -32,7 +32,9 @@ def audience(
                 any_of(Car.car_model_id, car_model_ids),
             )
         )
-    return and_(User.role == Role.CLIENT, User.marketing_opt_in, or_(*chosen))
+    # Only to verified addresses: a mistyped one belongs to a stranger who never agreed.
+    verified = User.email_verified_at.is_not(None)
+    return and_(User.role == Role.CLIENT, User.marketing_opt_in, verified, or_(*chosen))
 
 
 async def count(db: AsyncSession, who: ColumnElement[bool]) -> int:

@@ -156,6 +156,8 @@ async def unsubscribe(db: AsyncSession, token: str, *, settings: Settings) -> Us
         raise InvalidInput(
             "This unsubscribe link is for an account that no longer exists", field="token"
         )
+    if user.marketing_opt_in:
+        await users.add_consent_change(db, user.id, given=False, source="unsubscribe link")
     user.marketing_opt_in = False
     await mail_repository.skip_unsent(db, user_id=user.id)
     await db.flush()

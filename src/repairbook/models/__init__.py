@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per domain. Importing this package registers them all."""
 
-from repairbook.models.accounts import RefreshToken, Role, User
+from repairbook.models.accounts import ConsentChange, RefreshToken, Role, User
 from repairbook.models.base import Base
 from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.campaigns import Campaign, CampaignStatus
@@ -29,6 +29,7 @@ __all__ = [
     "Car",
     "CarModel",
     "ClosedDay",
+    "ConsentChange",
     "Consumable",
     "Engine",
     "LaborRate",

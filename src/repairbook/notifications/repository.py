@@ -191,3 +191,26 @@ async def skip_unsent(
         query = query.where(OutboxMessage.user_id == user_id)
     result = await db.execute(query)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def of_user(db: AsyncSession, user_id: int) -> Sequence[OutboxMessage]:
+    """Every message written for the user, oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.user_id == user_id)
+    return (await db.scalars(query.order_by(OutboxMessage.id))).all()
+
+
+async def erase_done_of_deleted_users(db: AsyncSession) -> int:
+    """Messages to deleted accounts that are done with (sent, failed, skipped) keep no
+    address and no content; the cancellations written as an account was deleted keep
+    theirs until they have gone out."""
+    result = await db.execute(
+        text("""
+            UPDATE outbox_messages o SET recipient = 'erased', data = '{}'::jsonb,
+                   subject = NULL, text_body = NULL, html_body = NULL,
+                   attachments = '[]'::jsonb, headers = '{}'::jsonb
+            FROM users u
+            WHERE o.user_id = u.id AND u.deleted_at IS NOT NULL
+              AND o.status IN ('SENT', 'FAILED', 'SKIPPED') AND o.recipient <> 'erased'
+        """)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -45,3 +45,17 @@ async def retry(db: AsyncSession, message_id: int, *, now: datetime) -> OutboxMe
     await db.flush()
     record(db, MailQueued(message.id))
     return message
+
+
+async def mail_of_user(db: AsyncSession, user_id: int) -> Sequence[OutboxMessage]:
+    return await repository.of_user(db, user_id)
+
+
+async def forget_user(db: AsyncSession, user_id: int) -> None:
+    """A deleted account: no more campaign mail; sent mail loses address and content."""
+    await repository.skip_unsent(db, user_id=user_id)
+    await repository.erase_done_of_deleted_users(db)
+
+
+async def erase_mail_of_deleted_users(db: AsyncSession) -> int:
+    return await repository.erase_done_of_deleted_users(db)

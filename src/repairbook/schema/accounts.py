@@ -32,6 +32,18 @@ class User:
     role: Role  # type: ignore[valid-type]
     locale: str = strawberry.field(description="Language of emails: `ru` or `en`.")
     marketing_opt_in: bool = strawberry.field(description="Consent to receive campaigns.")
+    email_verified: bool = strawberry.field(
+        description=(
+            "Whether `email` was proven by its mailed link. A client books, and gets"
+            " campaigns, only with a verified address."
+        )
+    )
+    pending_email: str | None = strawberry.field(
+        description=(
+            "A new address given in the profile, waiting for its link to be followed; until"
+            " then mail goes to `email`."
+        )
+    )
     created_at: datetime
 
     @strawberry.field(description="Cars the user has (not removed).")
@@ -67,6 +79,8 @@ class User:
             role=user.role,
             locale=user.locale,
             marketing_opt_in=user.marketing_opt_in,
+            email_verified=user.email_verified,
+            pending_email=user.pending_email,
             created_at=user.created_at,
         )
 
@@ -117,7 +131,14 @@ class ProfileInput:
     first_name: str | None = strawberry.UNSET
     last_name: str | None = strawberry.UNSET
     patronymic: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "A new address: a verification link goes to it, and it replaces the current one"
+            " (which is told) once the link is followed. An unverified address is replaced"
+            " at once."
+        ),
+    )
     locale: str | None = strawberry.UNSET
     marketing_opt_in: bool | None = strawberry.UNSET
 

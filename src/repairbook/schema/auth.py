@@ -30,7 +30,7 @@ async def authenticate(context: Context, authorization: str | None) -> None:
             raise Unauthenticated("Authorization header must be 'Bearer <accessToken>'")
         claims = read_access_token(token, secret=context.settings.secret_key.get_secret_value())
         async with read_only(context.database) as db:
-            context.viewer = await accounts.get_user(db, claims.user_id)
+            context.viewer = await accounts.own_account(db, claims.user_id)
         context.access_expires_at = claims.expires_at
     except NotFound:
         context.auth_error = Unauthenticated("The account of this token no longer exists")

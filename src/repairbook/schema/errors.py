@@ -54,6 +54,7 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
         extensions: dict[str, object] = {"code": original.code.value}
         if original.field:
             extensions["field"] = original.field
+        extensions.update(original.extensions)
         return _copy(error, original.message, extensions)
     if error.path is None and (original is None or error.nodes or error.positions):
         # About the document itself, located in it: syntax, validation, limits, variables.

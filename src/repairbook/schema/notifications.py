@@ -12,6 +12,15 @@ from repairbook.schema.catalog import gid
 
 MessageKind = strawberry.enum(m.MessageKind, name="MessageKind")
 MessageStatus = strawberry.enum(m.MessageStatus, name="MessageStatus")
+# The account lifecycle's kinds (the model's enum cannot carry strawberry's descriptions).
+_ACCOUNT_KINDS = {
+    "EMAIL_VERIFICATION": "The link that proves an address (registration, a new address).",
+    "EMAIL_CHANGE_NOTICE": "To the address in use: a new one was given in the profile.",
+    "PASSWORD_RESET": "The link that sets a forgotten password.",
+    "PASSWORD_CHANGED": "After a reset: the password was changed.",
+}
+for _value in MessageKind.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _value.description = _ACCOUNT_KINDS.get(_value.name, _value.description)
 
 
 @strawberry.type(description="An email in the outbox.")

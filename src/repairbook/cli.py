@@ -49,9 +49,10 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-    )
+    # JSON lines in production, for a log shipper; plain text in development.
+    from repairbook.observability import logs
+
+    logs.configure(json_lines=settings.is_production)
     for chatty in ("pgserver", "mail.log"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     if settings.is_production:
@@ -194,11 +195,13 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background worker: email delivery and scheduled jobs."""
+    from repairbook.observability.metrics import serve_worker_metrics
     from repairbook.worker import run_worker
 
     _stop_on_sigterm()
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
+        serve_worker_metrics(settings)
         asyncio.run(run_worker(settings))
 
 

@@ -1,0 +1,74 @@
+"""Log lines: plain text in development, one JSON object per line in production.
+
+Every line written while a request is handled carries its request id, and once known its
+operation name and the signed-in user's id. Nothing here ever reads a token, a password,
+an email address or the variables of a request: only what `bind` was given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+# What the current request has told about itself; each task sees its own.
+_FIELDS: ContextVar[dict[str, Any] | None] = ContextVar("repairbook_log_fields", default=None)
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def bind(**fields: Any) -> None:
+    """Add fields to every line logged from here on in this request (or job)."""
+    current = _FIELDS.get()
+    _FIELDS.set({**(current or {}), **{k: v for k, v in fields.items() if v is not None}})
+
+
+def bound() -> dict[str, Any]:
+    return dict(_FIELDS.get() or {})
+
+
+def reset() -> None:
+    _FIELDS.set(None)
+
+
+class JsonLines(logging.Formatter):
+    """`{"time", "level", "logger", "message", ...request fields, ...extra}` per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(bound())
+        line.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class WithRequest(logging.Formatter):
+    """The plain development format, with the request's fields appended when there are any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        fields = bound()
+        if fields:
+            text += " [" + " ".join(f"{k}={v}" for k, v in fields.items()) + "]"
+        return text
+
+
+def configure(*, json_lines: bool, level: int = logging.INFO) -> None:
+    """Replace the root handler's format (called once by each command)."""
+    handler = logging.StreamHandler()
+    if json_lines:
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(WithRequest("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)

@@ -213,6 +213,64 @@ def migrate() -> None:
 
 
 @app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="The file to write (pg_dump custom format).")],
+) -> None:
+    """Back the whole database up into one file (the embedded one, or REPAIRBOOK_DATABASE_URL)."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Backing up") as progress:
+                tables = backups.backup(settings.database_url, path, progress)
+        except backups.BackupError as error:
+            _fail(str(error))
+    console.print(f"[green]backed up[/] {tables} tables to {path} ({path.stat().st_size:,} bytes)")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file `repairbook backup` wrote.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that already holds data.")
+    ] = False,
+) -> None:
+    """Restore a backup into the database (stop the API and the worker first). Every day
+    board is restamped afterwards, so no cached board outlives the restore."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Restoring") as progress:
+                tables = backups.restore(
+                    settings.database_url, path, force=force, progress=progress
+                )
+        except backups.BackupError as error:
+            _fail(str(error))
+        console.print(f"[green]restored[/] {tables} tables from {path}; every board restamped")
+        gap = migrations.behind(settings.database_url)
+        if gap is not None:
+            console.print(f"the backup is at migration {gap[0]}: run `repairbook migrate` next")
+
+
+@contextlib.contextmanager
+def _table_progress(verb: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar by tables, for the long runs of a large database; a line per table
+    where no terminal shows the bar (a cron job's log)."""
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def advance(done: int, total: int, table: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{verb} {table}")
+            if not console.is_terminal:
+                console.print(f"{verb} {table} ({done}/{total})", highlight=False)
+
+        yield advance
+
+
+@app.command()
 def seed() -> None:
     """Load the demo catalog: car models, engines, oils, parts, repair types, receptionists.
 

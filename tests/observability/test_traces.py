@@ -72,7 +72,7 @@ async def test_a_booking_is_one_trace_from_the_api_to_the_mail_job(
     assert len(inbox.messages) == 1
 
     finished = spans.get_finished_spans()
-    [operation] = [s for s in finished if s.name == "mutation anonymous"]
+    [operation] = [s for s in finished if s.name == "mutation bookSlot"]
     trace_id = operation.context.trace_id
     in_trace = [s for s in finished if s.context.trace_id == trace_id]
     assert operation.attributes is not None

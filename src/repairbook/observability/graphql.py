@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from graphql import FieldNode, OperationDefinitionNode
 from opentelemetry.trace import SpanKind, StatusCode
 from strawberry.extensions import SchemaExtension
 
@@ -26,7 +27,7 @@ _seen: set[str] = set()
 def operation_label(name: str | None) -> str:
     """Clients name their operations freely: keep the label set bounded."""
     if not name:
-        return "anonymous"
+        return "unknown"
     name = name[:64]
     if name in _seen:
         return name
@@ -45,7 +46,7 @@ class Observed(SchemaExtension):
             yield
             seconds = time.perf_counter() - started
             context = self.execution_context
-            name = operation_label(context.operation_name)
+            name = operation_label(context.operation_name or _first_field(context))
             kind = _operation_type(context)
             outcome = _outcome(context)
             user_id = getattr(getattr(context.context, "viewer", None), "id", None)
@@ -72,6 +73,17 @@ class Observed(SchemaExtension):
                     "duration_ms": round(seconds * 1000, 1),
                 },
             )
+
+
+def _first_field(context: Any) -> str | None:
+    """What an unnamed operation asks for first (`bookSlot`): a name from the schema."""
+    document = getattr(context, "graphql_document", None)
+    for definition in getattr(document, "definitions", ()):
+        if isinstance(definition, OperationDefinitionNode):
+            for selection in definition.selection_set.selections:
+                if isinstance(selection, FieldNode):
+                    return selection.name.value
+    return None
 
 
 def _operation_type(context: Any) -> str:

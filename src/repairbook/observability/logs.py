@@ -60,15 +60,22 @@ class WithRequest(logging.Formatter):
         return text
 
 
+class _Ours(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler `configure` installs, told apart from anyone else's."""
+
+
 def configure(*, json_lines: bool, level: int = logging.INFO) -> None:
-    """Replace the root handler's format (called once by each command)."""
-    handler = logging.StreamHandler()
+    """Log to stderr in the chosen format (each command calls it once). Like
+    logging.basicConfig, it leaves a root logger that someone else set up alone (pytest)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _Ours)]:
+        root.removeHandler(old)
+    if root.handlers:
+        return
+    handler = _Ours()
     if json_lines:
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(WithRequest("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

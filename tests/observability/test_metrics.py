@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from repairbook.config import Settings
+from repairbook.embedded import RedisProcess
 from repairbook.notifications.tasks import deliver_outbox
 from repairbook.observability.jobs import observed
 from repairbook.resources import Resources
@@ -68,6 +70,25 @@ async def test_requests_outcomes_cache_throttle_and_outbox_are_counted(
     assert value(after, "repairbook_outbox_messages", status="SENT") == 0
     assert value(after, "repairbook_outbox_oldest_pending_age_seconds") >= 0
     assert "repairbook_outbox_oldest_pending_age_seconds" in names(after)
+    assert value(after, "repairbook_database_up") == 1
+    assert value(after, "repairbook_redis_up") == 1
+
+
+async def test_redis_down_shows_on_the_api_metrics(
+    settings: Settings, resources: Resources, tmp_path: Path
+) -> None:
+    redis = RedisProcess(tmp_path / "redis").start()
+    try:
+        own = settings.model_copy(update={"redis_url": redis.url})
+        async with instance(own) as server, httpx.AsyncClient() as scraper:
+            url = f"http://127.0.0.1:{server.port}/metrics"
+            assert value(await scrape(scraper, url), "repairbook_redis_up") == 1
+            redis.stop()
+            down = await scrape(scraper, url)  # still answers, and says so
+            assert value(down, "repairbook_redis_up") == 0
+            assert value(down, "repairbook_database_up") == 1
+    finally:
+        redis.stop()
 
 
 async def test_worker_jobs_are_timed_and_their_failures_counted(

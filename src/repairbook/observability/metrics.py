@@ -8,6 +8,7 @@ serves its own on REPAIRBOOK_WORKER_METRICS_PORT.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Sequence
@@ -48,11 +49,10 @@ BOARD_CACHE_BYTES = Gauge("board_cache_bytes", "Bytes of day boards held", names
 SUBSCRIPTIONS = Gauge(
     "live_subscriptions", "Live board subscriptions open in this process", namespace=NS
 )
-METRICS_READ_FAILURES = Gauge(
-    "metrics_database_read_failed",
-    "1 when the last scrape could not read the outbox and campaigns (database down)",
-    namespace=NS,
+DATABASE_UP = Gauge(
+    "database_up", "1 when this scrape could read the database, else 0", namespace=NS
 )
+REDIS_UP = Gauge("redis_up", "1 when Redis answered this scrape's PING, else 0", namespace=NS)
 
 
 async def read_database(database: Database) -> None:
@@ -117,11 +117,17 @@ async def endpoint(request: Request) -> Response:
         return Response(status_code=404)
     read_process(request.app.state)
     try:
-        await read_database(resources.database)
-        METRICS_READ_FAILURES.set(0)
+        async with asyncio.timeout(5):
+            await read_database(resources.database)
+        DATABASE_UP.set(1)
     except Exception:
         log.warning("metrics: could not read the outbox and campaigns", exc_info=True)
-        METRICS_READ_FAILURES.set(1)
+        DATABASE_UP.set(0)
+    try:
+        async with asyncio.timeout(2):
+            REDIS_UP.set(1 if await resources.redis.ping() else 0)
+    except Exception:
+        REDIS_UP.set(0)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -10,9 +10,10 @@ import pytest
 from pydantic import SecretStr
 
 from repairbook.config import Settings
-from repairbook.embedded import RedisProcess
+from repairbook.embedded import RedisProcess, free_port
 from repairbook.notifications.tasks import deliver_outbox
 from repairbook.observability.jobs import observed
+from repairbook.observability.metrics import serve_worker_metrics
 from repairbook.resources import Resources
 from tests.api.booking_support import BOOK, book_input
 from tests.factories import Catalog
@@ -107,6 +108,24 @@ async def test_worker_jobs_are_timed_and_their_failures_counted(
     assert grew(before, after, "repairbook_job_failures_total", job="deliver_outbox") == 0
     assert grew(before, after, "repairbook_job_seconds_count", job="broken") == 1
     assert grew(before, after, "repairbook_job_failures_total", job="broken") == 1
+
+
+async def test_the_worker_serves_its_own_metrics(settings: Settings) -> None:
+    async def tidy_up(ctx: dict[str, Any]) -> None:
+        """A job as the worker runs them."""
+
+    port = free_port()
+    server = serve_worker_metrics(settings.model_copy(update={"worker_metrics_port": port}))
+    assert server is not None
+    try:
+        await observed(tidy_up)({"job_id": "1"})
+        async with httpx.AsyncClient() as client:
+            samples = await scrape(client, f"http://127.0.0.1:{port}/metrics")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert value(samples, "repairbook_job_seconds_count", job="tidy_up") >= 1
+    assert serve_worker_metrics(settings.model_copy(update={"worker_metrics_port": 0})) is None
 
 
 CREATE = "mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }"

@@ -13,6 +13,7 @@ import hmac
 import logging
 from collections.abc import Sequence
 from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 from prometheus_client import start_http_server as _start_http_server
@@ -131,12 +132,15 @@ async def endpoint(request: Request) -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-def serve_worker_metrics(settings: Settings) -> None:
-    """The worker's own `/metrics` (a thread of prometheus_client's), when a port is set."""
-    if settings.worker_metrics_port:
-        _start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
-        log.info(
-            "worker metrics at http://%s:%d/metrics",
-            settings.worker_metrics_host,
-            settings.worker_metrics_port,
-        )
+def serve_worker_metrics(settings: Settings) -> WSGIServer | None:
+    """The worker's own `/metrics` (a thread of prometheus_client's), when a port is set.
+    It lives as long as the process; `shutdown()` stops it sooner."""
+    if not settings.worker_metrics_port:
+        return None
+    server, _ = _start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
+    log.info(
+        "worker metrics at http://%s:%d/metrics",
+        settings.worker_metrics_host,
+        settings.worker_metrics_port,
+    )
+    return server

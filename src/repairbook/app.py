@@ -48,6 +48,7 @@ from repairbook.http_guards import (
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
+from repairbook.observability import logs
 from repairbook.observability.http import Observe
 from repairbook.observability.metrics import count_events
 from repairbook.observability.metrics import endpoint as metrics_endpoint
@@ -309,4 +310,6 @@ def create_app(settings: Settings) -> Starlette:
 
 def create_app_from_environment() -> Starlette:
     """The factory uvicorn calls in each worker process (`repairbook serve --workers N`)."""
-    return create_app(Settings())
+    settings = Settings()
+    logs.configure(production=settings.is_production)  # a worker process starts afresh
+    return create_app(settings)

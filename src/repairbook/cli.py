@@ -52,11 +52,9 @@ def _logging(settings: Settings) -> None:
     # JSON lines in production, for a log shipper; plain text in development.
     from repairbook.observability import logs
 
-    logs.configure(json_lines=settings.is_production)
+    logs.configure(production=settings.is_production)
     for chatty in ("pgserver", "mail.log"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    if settings.is_production:
-        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
 def _stop_on_sigterm() -> None:
@@ -188,6 +186,8 @@ def serve(
             port=port,
             workers=workers,
             proxy_headers=True,
+            # In production uvicorn's own lines go through the root logger, as JSON too.
+            log_config=None if settings.is_production else uvicorn.config.LOGGING_CONFIG,
             **server_options(settings),
         )
 

@@ -64,16 +64,20 @@ class _Ours(logging.StreamHandler):  # type: ignore[type-arg]
     """The handler `configure` installs, told apart from anyone else's."""
 
 
-def configure(*, json_lines: bool, level: int = logging.INFO) -> None:
-    """Log to stderr in the chosen format (each command calls it once). Like
-    logging.basicConfig, it leaves a root logger that someone else set up alone (pytest)."""
+def configure(*, production: bool, level: int = logging.INFO) -> None:
+    """Log to stderr, JSON lines in production (each command and each `serve` worker
+    process calls it once). Like logging.basicConfig, it leaves a root logger that someone
+    else set up alone (pytest)."""
+    if production:
+        # One line per GraphQL operation says more than uvicorn's access line.
+        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Ours)]:
         root.removeHandler(old)
     if root.handlers:
         return
     handler = _Ours()
-    if json_lines:
+    if production:
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(WithRequest("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))

@@ -24,6 +24,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from repairbook.config import Settings
+from repairbook.observability.graphql import Observed
 from repairbook.resolvers.account_lifecycle import LifecycleMutation, LifecycleQuery
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
@@ -85,6 +86,7 @@ def build_schema(
     if not introspection:
         rules.insert(0, NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
+        Observed,  # first, so that it sees every other extension's outcome
         partial(ParserCache, maxsize=CACHED_DOCUMENTS),
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, rules),

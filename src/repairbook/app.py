@@ -48,10 +48,15 @@ from repairbook.http_guards import (
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
+from repairbook.observability import logs
+from repairbook.observability.http import Observe
+from repairbook.observability.metrics import count_events
+from repairbook.observability.metrics import endpoint as metrics_endpoint
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
+from repairbook.telemetry import configure_tracing
 from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
@@ -238,12 +243,14 @@ def _tune_gc() -> None:
 
 def create_app(settings: Settings) -> Starlette:
     settings.check_production_ready()
+    configure_tracing("repairbook-api")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         resources = app.state.resources = await Resources.open(settings)
         assert settings.redis_url
         resources.database.after_commit += [
+            count_events,
             slot_publisher(resources.redis, resources.clock),
             delivery_requester(resources.redis),
             campaign_requester(resources.redis),
@@ -289,12 +296,14 @@ def create_app(settings: Settings) -> Starlette:
             Route("/reset-password", pages.reset_password, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: http_error},
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(Observe)  # inside RequestId: it logs with the request's id
     app.add_middleware(RequestId)
     # Added last, so outermost: refusals (413, 400) carry CORS headers too.
     app.add_middleware(CORSMiddleware, **origins.cors_options())
@@ -303,4 +312,6 @@ def create_app(settings: Settings) -> Starlette:
 
 def create_app_from_environment() -> Starlette:
     """The factory uvicorn calls in each worker process (`repairbook serve --workers N`)."""
-    return create_app(Settings())
+    settings = Settings()
+    logs.configure(production=settings.is_production)  # a worker process starts afresh
+    return create_app(settings)

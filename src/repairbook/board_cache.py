@@ -209,6 +209,14 @@ class BoardCache:
     async def close(self) -> None:
         await self._stamper.close()
 
+    @property
+    def entry_count(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
     def plan(self, payload: object) -> Plan | None:
         """How to cache this request, or None when it is not a board request."""
         if not isinstance(payload, dict) or not payload.keys() <= REQUEST_KEYS:

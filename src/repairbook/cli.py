@@ -49,13 +49,12 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-    )
+    # JSON lines in production, for a log shipper; plain text in development.
+    from repairbook.observability import logs
+
+    logs.configure(production=settings.is_production)
     for chatty in ("pgserver", "mail.log"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    if settings.is_production:
-        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
 def _stop_on_sigterm() -> None:
@@ -187,6 +186,8 @@ def serve(
             port=port,
             workers=workers,
             proxy_headers=True,
+            # In production uvicorn's own lines go through the root logger, as JSON too.
+            log_config=None if settings.is_production else uvicorn.config.LOGGING_CONFIG,
             **server_options(settings),
         )
 
@@ -194,11 +195,13 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background worker: email delivery and scheduled jobs."""
+    from repairbook.observability.metrics import serve_worker_metrics
     from repairbook.worker import run_worker
 
     _stop_on_sigterm()
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
+        serve_worker_metrics(settings)
         asyncio.run(run_worker(settings))
 
 
@@ -207,6 +210,64 @@ def migrate() -> None:
     """Apply database migrations."""
     with _services(redis=False) as settings:
         _migrate(settings)
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="The file to write (pg_dump custom format).")],
+) -> None:
+    """Back the whole database up into one file (the embedded one, or REPAIRBOOK_DATABASE_URL)."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Backing up") as progress:
+                tables = backups.backup(settings.database_url, path, progress)
+        except backups.BackupError as error:
+            _fail(str(error))
+    console.print(f"[green]backed up[/] {tables} tables to {path} ({path.stat().st_size:,} bytes)")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file `repairbook backup` wrote.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that already holds data.")
+    ] = False,
+) -> None:
+    """Restore a backup into the database (stop the API and the worker first). Every day
+    board is restamped afterwards, so no cached board outlives the restore."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Restoring") as progress:
+                tables = backups.restore(
+                    settings.database_url, path, force=force, progress=progress
+                )
+        except backups.BackupError as error:
+            _fail(str(error))
+        console.print(f"[green]restored[/] {tables} tables from {path}; every board restamped")
+        gap = migrations.behind(settings.database_url)
+        if gap is not None:
+            console.print(f"the backup is at migration {gap[0]}: run `repairbook migrate` next")
+
+
+@contextlib.contextmanager
+def _table_progress(verb: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar by tables, for the long runs of a large database; a line per table
+    where no terminal shows the bar (a cron job's log)."""
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def advance(done: int, total: int, table: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{verb} {table}")
+            if not console.is_terminal:
+                console.print(f"{verb} {table} ({done}/{total})", highlight=False)
+
+        yield advance
 
 
 @app.command()

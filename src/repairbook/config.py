@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     # http://127.0.0.1 on any port, where frontend dev servers run.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
+    # Observability (README: Watching it run): who may read the API's /metrics in
+    # production, and where the worker serves its own (0: nowhere).
+    metrics_token: SecretStr | None = None
+    worker_metrics_port: int = Field(default=9101, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None

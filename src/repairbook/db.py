@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from repairbook.telemetry import trace_statements
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -52,6 +54,7 @@ class Database:
         engine = create_async_engine(
             url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
         )
+        trace_statements(engine)
         return cls(engine, async_sessionmaker(engine, expire_on_commit=False, autoflush=False))
 
     async def dispose(self) -> None:

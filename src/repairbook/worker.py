@@ -16,7 +16,10 @@ from repairbook.booking import tasks as booking_tasks
 from repairbook.campaigns import tasks as campaign_tasks
 from repairbook.config import Settings
 from repairbook.notifications import tasks as mail_tasks
+from repairbook.observability.jobs import observed
+from repairbook.observability.metrics import count_events
 from repairbook.resources import QUEUE, Resources
+from repairbook.telemetry import configure_tracing
 
 log = logging.getLogger(__name__)
 EVERY_TEN_SECONDS = set(range(0, 60, 10))
@@ -26,6 +29,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
     resources = ctx["resources"] = await Resources.open(ctx["settings"])
     # Jobs that write mail (scans, campaigns, retries) ask for its delivery after commit.
     resources.database.after_commit += [
+        count_events,
         mail_tasks.delivery_requester(resources.redis),
         campaign_tasks.campaign_requester(resources.redis),
     ]
@@ -40,17 +44,35 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 def create_worker(settings: Settings, *, handle_signals: bool = True) -> Worker:
     if not settings.redis_url:
         raise RuntimeError("redis_url must be set (or use `repairbook dev`)")
+    configure_tracing("repairbook-worker")
+    # Every job measured and traced (observability/jobs.py), under its own name.
+    deliver_outbox = observed(mail_tasks.deliver_outbox)
     return Worker(
-        functions=[mail_tasks.deliver_outbox, campaign_tasks.send_campaign],
+        functions=[deliver_outbox, observed(campaign_tasks.send_campaign)],
         cron_jobs=[
             # The sweep (one indexed query when nothing is due): mail written while Redis was
             # down, retries that fell due, batches a dead worker left behind.
-            cron(mail_tasks.deliver_outbox, second=EVERY_TEN_SECONDS, run_at_startup=True),
-            cron(campaign_tasks.advance_campaigns, second=EVERY_TEN_SECONDS, run_at_startup=True),
-            cron(booking_tasks.scan_reminders, minute={0, 15, 30, 45}, run_at_startup=True),
-            cron(booking_tasks.scan_maintenance, hour={6}, minute={5}, run_at_startup=True),
-            cron(account_tasks.purge_refresh_tokens, hour={3}, minute={17}, run_at_startup=True),
-            cron(account_tasks.erase_deleted_users_mail, minute={23}, run_at_startup=True),
+            cron(deliver_outbox, second=EVERY_TEN_SECONDS, run_at_startup=True),
+            cron(
+                observed(campaign_tasks.advance_campaigns),
+                second=EVERY_TEN_SECONDS,
+                run_at_startup=True,
+            ),
+            cron(
+                observed(booking_tasks.scan_reminders), minute={0, 15, 30, 45}, run_at_startup=True
+            ),
+            cron(
+                observed(booking_tasks.scan_maintenance), hour={6}, minute={5}, run_at_startup=True
+            ),
+            cron(
+                observed(account_tasks.purge_refresh_tokens),
+                hour={3},
+                minute={17},
+                run_at_startup=True,
+            ),
+            cron(
+                observed(account_tasks.erase_deleted_users_mail), minute={23}, run_at_startup=True
+            ),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         queue_name=QUEUE,

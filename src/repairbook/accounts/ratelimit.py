@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 
 from repairbook.config import Settings
 from repairbook.errors import RateLimited
+from repairbook.telemetry import SIGN_IN_REFUSALS
 
 _PREFIX = "repairbook:login"
 KNOWN_FOR_SECONDS = 30 * 24 * 3600  # an address that signed in is trusted this long
@@ -70,12 +71,12 @@ class LoginThrottle:
             pipe.pttl(keys.address_delay)
             pair_count, pair_ttl, known, account_wait, address_wait = await pipe.execute()
         if pair_count is not None and int(pair_count) >= self._pair_limit:
-            raise _refusal(max(pair_ttl, 1))
+            raise _refusal(max(pair_ttl, 1), reason="account_address_locked")
         if known:
             return
         wait_ms = max(account_wait, address_wait)  # PTTL is negative for a missing key
         if wait_ms > 0:
-            raise _refusal(-(-wait_ms // 1000))
+            raise _refusal(-(-wait_ms // 1000), reason="delayed")
 
     async def record_failure(self, account: str, address: str) -> None:
         keys = _Keys.of(account, address)
@@ -104,7 +105,8 @@ class LoginThrottle:
             await pipe.execute()
 
 
-def _refusal(seconds: int) -> RateLimited:
+def _refusal(seconds: int, *, reason: str) -> RateLimited:
+    SIGN_IN_REFUSALS.labels(reason).inc()
     unit = "second" if seconds == 1 else "seconds"
     return RateLimited(
         f"Too many failed sign-in attempts; try again in {seconds} {unit}", retry_after=seconds

@@ -30,6 +30,7 @@ from repairbook.errors import InvalidInput
 from repairbook.live.signals import CHANNEL, Change, Signal, decode
 from repairbook.models.booking import Booking
 from repairbook.models.catalog import Receptionist
+from repairbook.telemetry import EVENTS_DELIVERED
 
 log = logging.getLogger(__name__)
 Overflow = Callable[[], Coroutine[Any, Any, None]]
@@ -161,6 +162,8 @@ class SlotHub:
             for feed in list(self._feeds.get(day, ())):
                 if not all(feed.offer(update) for update in updates):
                     self._overflow(feed)
+                else:
+                    EVENTS_DELIVERED.inc(len(updates))
 
     def _overflow(self, feed: Feed) -> None:
         log.warning("dropped a slot subscriber that fell behind (%s)", feed.day)

@@ -13,6 +13,7 @@ from arq.connections import ArqRedis
 from repairbook.db import Consumer, Event
 from repairbook.notifications.delivery import Delivery
 from repairbook.notifications.outbox import MailQueued
+from repairbook.telemetry import trace_carrier
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ def delivery_requester(redis: ArqRedis) -> Consumer:
     async def request_delivery(events: Sequence[Event]) -> None:
         queued = [event.first_id for event in events if isinstance(event, MailQueued)]
         if queued:
-            await redis.enqueue_job(deliver_outbox.__name__, _job_id=f"outbox:{min(queued)}")
+            await redis.enqueue_job(
+                deliver_outbox.__name__, _job_id=f"outbox:{min(queued)}", **trace_carrier()
+            )
 
     return request_delivery
 

@@ -31,13 +31,15 @@ from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
+from repairbook.resolvers.shop import ShopQuery
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
 from repairbook.schema.scalars import scalars
 
 Query = merge_types(
-    "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
+    "Query",
+    (AccountQuery, ShopQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery),
 )
 Mutation = merge_types(
     "Mutation",

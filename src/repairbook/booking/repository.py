@@ -56,6 +56,17 @@ async def of_day(db: AsyncSession, day: date) -> list[SlotBooking]:
     ]
 
 
+async def active_slots_between(
+    db: AsyncSession, start: date, end: date
+) -> list[tuple[date, int, datetime]]:
+    """(day, receptionist, start) of every active booking from `start` to `end`: one query
+    for a month's calendar."""
+    query = select(Booking.day, Booking.receptionist_id, Booking.starts_at).where(
+        Booking.day.between(start, end), Booking.status == BookingStatus.ACTIVE
+    )
+    return [(row.day, row.receptionist_id, row.starts_at) for row in (await db.execute(query))]
+
+
 async def between(
     db: AsyncSession, start: date, end: date, receptionist_id: int | None, *, limit: int
 ) -> Sequence[Booking]:

@@ -162,7 +162,17 @@ async def reschedule(
 
 
 def _record(db: AsyncSession, booking: Booking, change: SlotEvent) -> None:
-    record(db, SlotChanged(booking.day, booking.receptionist_id, booking.starts_at, change))
+    record(
+        db,
+        SlotChanged(
+            booking.day,
+            booking.receptionist_id,
+            booking.starts_at,
+            change,
+            booking_id=booking.id,
+            client_id=booking.client_id,
+        ),
+    )
 
 
 async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: datetime) -> Car:

@@ -14,7 +14,6 @@ from repairbook.schema.booking import (
     Booking,
     BookSlotInput,
     DaySchedule,
-    Estimate,
     Quote,
     RepairOption,
 )
@@ -37,11 +36,9 @@ class BookingQuery:
     async def repair_options(self, info: Info, car_id: strawberry.ID) -> list[RepairOption]:
         viewer = info.context.require_user()
         async with read_only(info.context.database) as db:
-            options = await estimates.repair_options(db, viewer, parse_id(car_id, "carId"))
-        return [
-            RepairOption(repair_type=RepairType.from_model(r), estimate=Estimate.from_estimate(e))
-            for r, e in options
-        ]
+            car = parse_id(car_id, "carId")
+            options = await estimates.repair_options(db, viewer, car)
+        return [RepairOption.of(car, RepairType.from_model(r), e) for r, e in options]
 
     @strawberry.field(
         description="Every receptionist's slots on a day, with states; anyone may look."

@@ -36,6 +36,7 @@ from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
 from repairbook.schema.scalars import scalars
+from repairbook.schema.trusted import TrustedDocumentsOnly
 
 Query = merge_types(
     "Query",
@@ -90,6 +91,7 @@ def build_schema(
         # Before RequestChecks: a request it refuses gets its refusal, not validation errors.
         partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
         RequestChecks,
+        TrustedDocumentsOnly,  # after RequestChecks: its refusal is the one a caller sees
         SubscriptionsOverWebsocket,
         ErrorCodes,
     ]

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     REPAIR_TYPE_NOT_APPLICABLE = "REPAIR_TYPE_NOT_APPLICABLE"
     QUOTE_EXPIRED = "QUOTE_EXPIRED"
     RATE_LIMITED = "RATE_LIMITED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -88,3 +89,8 @@ class RepairTypeNotApplicable(RepairbookError):
 class QuoteExpired(RepairbookError):
     code = ErrorCode.QUOTE_EXPIRED
     default_message = "The quote has expired; request a new one"
+
+
+class IdempotencyKeyReused(RepairbookError):
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = "This idempotency key was already used for another booking request"

@@ -92,3 +92,37 @@ async def test_get_queries_carry_an_etag_and_answer_304_when_it_still_holds(
     broken = await http.get("/graphql", params={"query": "{ nope }"})
     assert "etag" not in broken.headers
     assert broken.headers["cache-control"] == "no-store"  # an error: never kept
+
+
+async def test_cors_lets_frontends_send_tracing_and_client_headers_and_read_ours(
+    http: httpx.AsyncClient,
+) -> None:
+    sent = (
+        "authorization, content-type, traceparent, tracestate, baggage, sentry-trace, "
+        "apollographql-client-name, apollographql-client-version"
+    )
+    origin = "http://localhost:5173"
+    response = await http.options(
+        "/graphql",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": sent,
+        },
+    )
+    assert response.status_code == 200, response.text
+    allowed = {h.strip() for h in response.headers["access-control-allow-headers"].split(",")}
+    assert {h.strip() for h in sent.split(",")} <= allowed
+    answer = await http.post("/graphql", json=MODELS, headers={"origin": origin})
+    exposed = answer.headers["access-control-expose-headers"]
+    assert "x-request-id" in exposed
+    assert "x-cache" in exposed
+    stranger = await http.options(
+        "/graphql",
+        headers={
+            "origin": "https://evil.example.com",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "traceparent",
+        },
+    )
+    assert stranger.status_code == 400  # origins are still checked

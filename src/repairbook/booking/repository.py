@@ -104,6 +104,21 @@ async def of_clients(
     return (await db.scalars(query)).all()
 
 
+def of_client_in_order(client_id: int, since: datetime | None) -> Select[Booking]:
+    """A client's bookings: upcoming ones (from `since`) soonest first, or all latest first."""
+    query = select(Booking).where(Booking.client_id == client_id)
+    if since is not None:
+        return query.where(Booking.starts_at >= since).order_by(Booking.starts_at, Booking.id)
+    return query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+
+
+def in_range_in_order(start: date, end: date, receptionist_id: int | None) -> Select[Booking]:
+    query = select(Booking).where(Booking.day.between(start, end))
+    if receptionist_id is not None:
+        query = query.where(Booking.receptionist_id == receptionist_id)
+    return query.order_by(Booking.starts_at, Booking.receptionist_id, Booking.id)
+
+
 async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
     return await db.get(Quote, quote_id)
 

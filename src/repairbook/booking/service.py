@@ -18,7 +18,7 @@ from repairbook.booking.events import SlotChanged, SlotEvent
 from repairbook.cars import service as cars
 from repairbook.catalog import service as catalog
 from repairbook.config import Settings
-from repairbook.db import record, violated_constraint
+from repairbook.db import Page, offset_page, record, violated_constraint
 from repairbook.errors import (
     IdempotencyKeyReused,
     InvalidInput,
@@ -291,6 +291,30 @@ async def in_range(
     if not timedelta(0) <= end - start <= MAX_RANGE:
         raise InvalidInput("`to` must be on or after `from`, at most 31 days later", field="to")
     return await bookings.between(db, start, end, receptionist_id, limit=limit)
+
+
+async def client_page(
+    db: AsyncSession, client_id: int, *, since: datetime | None, offset: int, limit: int
+) -> Page[Booking]:
+    """A client's bookings a page at a time: upcoming (from `since`), or all."""
+    return await offset_page(
+        db, bookings.of_client_in_order(client_id, since), offset=offset, limit=limit
+    )
+
+
+async def range_page(
+    db: AsyncSession,
+    start: date,
+    end: date,
+    receptionist_id: int | None,
+    *,
+    offset: int,
+    limit: int,
+) -> Page[Booking]:
+    if not timedelta(0) <= end - start <= MAX_RANGE:
+        raise InvalidInput("`to` must be on or after `from`, at most 31 days later", field="to")
+    query = bookings.in_range_in_order(start, end, receptionist_id)
+    return await offset_page(db, query, offset=offset, limit=limit)
 
 
 async def of_clients(

@@ -14,6 +14,7 @@ import strawberry
 from repairbook.booking import availability, pricing
 from repairbook.booking import service as booking_service
 from repairbook.booking.service import BookingRequest
+from repairbook.db import Page, read_only
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models import booking as m
 from repairbook.schema.cars import Car
@@ -21,6 +22,7 @@ from repairbook.schema.catalog import CarModel, Receptionist, RepairType, gid
 from repairbook.schema.context import Context
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import Loaders
+from repairbook.schema.pagination import Connection, decode_position, page_size
 
 if TYPE_CHECKING:
     from repairbook.schema.accounts import User
@@ -250,6 +252,22 @@ class DaySchedule:
                 for slot in schedule.slots
             ],
         )
+
+
+async def client_bookings_connection(
+    c: Context, client_id: int, include_past: bool, first: int, after: str | None
+) -> Connection[Booking]:
+    since = None if include_past else c.now()
+    async with read_only(c.database) as db:
+        page = await booking_service.client_page(
+            db, client_id, since=since, offset=decode_position(after), limit=page_size(first)
+        )
+    return await booking_connection(c, page)
+
+
+async def booking_connection(c: Context, page: Page[m.Booking]) -> Connection[Booking]:
+    nodes = await Booking.from_rows(c.loaders, page.items)
+    return Connection.of_nodes(page.map(lambda _: nodes))
 
 
 @strawberry.input

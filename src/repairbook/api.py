@@ -32,6 +32,7 @@ from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.resolvers.shop import ShopQuery
+from repairbook.schema.descriptions import describe
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
@@ -95,7 +96,7 @@ def build_schema(
         SubscriptionsOverWebsocket,
         ErrorCodes,
     ]
-    return RepairbookSchema(
+    schema = RepairbookSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -103,6 +104,8 @@ def build_schema(
         scalar_overrides=scalars(timezone),
         extensions=extensions,
     )
+    describe(schema._schema)
+    return schema
 
 
 def schema_for(settings: Settings) -> RepairbookSchema:

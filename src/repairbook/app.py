@@ -52,6 +52,7 @@ from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
+from repairbook.schema.language import pick
 from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 result.errors,
                 request_id=request.state.request_id,
                 production=settings.is_production,
+                language=pick(request.headers.get("accept-language"), None),
             )
         return await super().process_result(request, result)
 

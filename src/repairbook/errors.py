@@ -60,6 +60,10 @@ class RateLimited(RepairbookError):
     code = ErrorCode.RATE_LIMITED
     default_message = "Too many attempts; try again later"
 
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, told to the caller as extensions.retryAfter
+
 
 class NoCar(RepairbookError):
     code = ErrorCode.NO_CAR

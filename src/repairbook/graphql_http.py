@@ -150,21 +150,20 @@ def finish(request: Request, response: Response, media: str) -> Response:
     if not response.headers.get("content-type", "").startswith(JSON):
         return response  # GraphiQL's page and the like
     body = bytes(response.body)
-    answer = _parse(body)
     status = response.status_code
-    if (
-        media == GRAPHQL_RESPONSE
-        and status == 200
-        and answer is not None
-        and _request_error(answer)
-    ):
-        answer.pop("data", None)
-        body, status = json.dumps(answer, ensure_ascii=False).encode(), 400
-    headers = {k: v for k, v in response.headers.items() if k not in ("content-length",)}
+    # Looked for, not parsed: a board answered from memory must stay cheap. A body that
+    # merely mentions the word costs one parse and, over GET, one answer not kept.
+    errors = b'"errors"' in body
+    if errors and media == GRAPHQL_RESPONSE and status == 200:
+        answer = _parse(body)
+        if answer is not None and _request_error(answer):
+            answer.pop("data", None)
+            body, status = json.dumps(answer, ensure_ascii=False).encode(), 400
+    headers = {k: v for k, v in response.headers.items() if k != "content-length"}
     headers["content-type"] = f"{media}; charset=utf-8"
     finished = Response(body, status, headers=headers)
     if request.method == "GET":
-        return _revalidated(request, finished, errors=answer is None or "errors" in answer)
+        return _revalidated(request, finished, errors=errors)
     return finished
 
 

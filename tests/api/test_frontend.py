@@ -154,3 +154,19 @@ async def test_me_is_null_for_an_anonymous_caller_but_a_bad_token_is_unauthentic
     assert error["code"] == "UNAUTHENTICATED"
     person = await api.person()
     assert (await api.ok("{ me { id } }", token=person.token))["me"] == {"id": person.id}
+
+
+async def test_calendar_is_answered_from_the_stamps_and_never_stale(
+    api: Api, catalog: Catalog
+) -> None:
+    client, car = await client_with_car(api, catalog)
+    start = today(api)
+    span = {"f": start.isoformat(), "t": (start + timedelta(days=9)).isoformat()}
+    first = (await api.ok(CALENDAR, span))["availabilityCalendar"]
+    assert await api.statements(CALENDAR, span) == 1  # the stamps, then the kept answer
+    await api.ok(BOOK, book_input(catalog, car, api.at(3, "10:00")), client.token)
+    after = (await api.ok(CALENDAR, span))["availabilityCalendar"]
+    assert after[3]["freeSlots"] == first[3]["freeSlots"] - 1
+    assert [d["freeSlots"] for n, d in enumerate(after) if n != 3] == [
+        d["freeSlots"] for n, d in enumerate(first) if n != 3
+    ]

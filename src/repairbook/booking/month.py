@@ -2,13 +2,19 @@
 
 Three queries for any range (receptionists, closed days, active bookings), then the same
 slot rules as a day's board (`availability.slots_of_day`), so the two never disagree.
+
+Answers are kept per process as the day boards are (board_cache.py): with the board stamps
+of every day in the range and of `all`, read first, in one more query. PostgreSQL restamps
+them in the transaction of any change a calendar shows, so an answer is used again only
+while none of its days changed; it also ends when today's next slot starts (it turns
+PAST) or at the shop's midnight.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +24,7 @@ from repairbook.catalog import service as catalog
 from repairbook.errors import InvalidInput
 
 MAX_DAYS = 62  # two months in one request: a calendar page and the next
+KEPT = 256  # answers kept per process, least recently used first out
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,16 @@ def closed_reason(calendar: Calendar, day: date, now: datetime, *, closed: bool)
     return calendar.time_rule(grid[-1], now, closed=closed)
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    stamps: dict[str, int]
+    valid_until: datetime
+    days: list[DaySummary]
+
+
+_kept: OrderedDict[tuple[date, date], _Kept] = OrderedDict()
+
+
 async def calendar_days(
     db: AsyncSession, start: date, end: date, *, calendar: Calendar, now: datetime
 ) -> list[DaySummary]:
@@ -45,6 +62,31 @@ async def calendar_days(
         raise InvalidInput(
             f"`to` must be on or after `from`, at most {MAX_DAYS} days in all", field="to"
         )
+    scopes = [(start + timedelta(days=n)).isoformat() for n in range(days)] + ["all"]
+    stamps = await bookings.stamps(db, scopes)  # first: what is read next is as new
+    kept = _kept.get((start, end))
+    if kept is not None and kept.stamps == stamps and now < kept.valid_until:
+        _kept.move_to_end((start, end))
+        return kept.days
+    summaries = await _summaries(db, start, days, calendar=calendar, now=now)
+    _kept[(start, end)] = _Kept(stamps, _next_change(calendar, now), summaries)
+    while len(_kept) > KEPT:
+        _kept.popitem(last=False)
+    return summaries
+
+
+def _next_change(calendar: Calendar, now: datetime) -> datetime:
+    """When time alone changes a calendar: today's next slot start, or the shop's midnight."""
+    today = calendar.local_day(now)
+    later = [start for start in calendar.grid(today) if start > now]
+    midnight = datetime.combine(today + timedelta(days=1), time(0), tzinfo=calendar.zone)
+    return min([*later, midnight])
+
+
+async def _summaries(
+    db: AsyncSession, start: date, days: int, *, calendar: Calendar, now: datetime
+) -> list[DaySummary]:
+    end = start + timedelta(days=days - 1)
     receptionist_ids = [r.id for r in await catalog.receptionists(db, include_inactive=False)]
     closed = {row.day for row in await catalog.closed_days(db, start, end)}
     taken: dict[date, list[SlotBooking]] = defaultdict(list)

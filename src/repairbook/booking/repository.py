@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from repairbook.booking.availability import SlotBooking
 from repairbook.db import any_of
 from repairbook.models.accounts import User
-from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.cars import Car
 from repairbook.models.catalog import CarModel, Receptionist, RepairKind, RepairType
 
@@ -102,6 +102,12 @@ async def of_clients(
         .order_by(Booking.client_id, order)
     )
     return (await db.scalars(query)).all()
+
+
+async def stamps(db: AsyncSession, scopes: Sequence[str]) -> dict[str, int]:
+    """The board stamps of these scopes (a day's ISO date, or `all`); 0 where none yet."""
+    query = select(BoardVersion.scope, BoardVersion.version).where(BoardVersion.scope.in_(scopes))
+    return {row.scope: row.version for row in await db.execute(query)}
 
 
 def of_client_in_order(client_id: int, since: datetime | None) -> Select[Booking]:

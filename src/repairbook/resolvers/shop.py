@@ -40,7 +40,7 @@ class ShopQuery:
         description=(
             f"Per day from `from` to `to` (both included, at most {month.MAX_DAYS} days, else "
             "BAD_USER_INPUT on `to`): open or closed and why, free and total slots. Anyone "
-            "may look; three queries whatever the range."
+            "may look; answered from the board stamps while nothing in the range changed."
         )
     )
     async def availability_calendar(

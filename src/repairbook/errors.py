@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     QUOTE_EXPIRED = "QUOTE_EXPIRED"
     RATE_LIMITED = "RATE_LIMITED"
     EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -67,7 +68,7 @@ class RateLimited(RepairbookError):
 
     def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after = retry_after  # seconds, told to the caller as extensions.retryAfter
 
     @property
     def extensions(self) -> dict[str, object]:
@@ -120,3 +121,8 @@ class RepairTypeNotApplicable(RepairbookError):
 class QuoteExpired(RepairbookError):
     code = ErrorCode.QUOTE_EXPIRED
     default_message = "The quote has expired; request a new one"
+
+
+class IdempotencyKeyReused(RepairbookError):
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = "This idempotency key was already used for another booking request"

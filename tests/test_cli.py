@@ -100,6 +100,7 @@ def test_every_command_has_help() -> None:
         "users",
         "users create",
         "users set-role",
+        "restamp-boards",
     ]:
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, command

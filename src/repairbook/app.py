@@ -47,6 +47,7 @@ from repairbook.http_guards import (
 )
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
+from repairbook.models.accounts import User
 from repairbook.notifications.tasks import delivery_requester
 from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
@@ -135,10 +136,20 @@ class GraphQLApp(GraphQL[Context, None]):
         if plan.private:
             context = await self.get_context(request, await self.get_sub_response(request))
 
-        async def produce() -> tuple[Response, bool]:
-            if context is None:
-                response = await self.run(request)
+        async def produce(viewer: User | None) -> tuple[Response, bool]:
+            """The board as `viewer` sees it: the caller, or (for a shared entry) nobody."""
+            if viewer is None:
+                as_nobody = Context(
+                    request=request,
+                    response=await self.get_sub_response(request),
+                    resources=request.app.state.resources,
+                    request_id=request.state.request_id,
+                    hub=request.app.state.hub,
+                )
+                response = await self.run(request, context=as_nobody)
             else:
+                assert context is not None
+                assert context.viewer is viewer
                 response = await self.run(request, context=context)
             errors: bool = getattr(request.state, "graphql_errors", True)
             return response, response.status_code == 200 and not errors

@@ -269,6 +269,7 @@ def create_app(settings: Settings) -> Starlette:
                 Stamper(resources.database),
                 calendar_of(settings),
                 resources.clock,
+                max_bytes=settings.board_cache_mb * 2**20,
             )
             if settings.board_cache
             else None

@@ -9,7 +9,8 @@ Fills a database as bench/board.py does (a smaller history by default), starts o
   after against the configured budget (`REPAIRBOOK_BOARD_CACHE_MB`, `--budget-mb`): the
   growth must stay within budget + 20 MB.
 - `--leaks N`: N trials of the race of issue 16: anonymous callers read the board with
-  booking details while a client without a booking that day reads it too and their
+  booking details while a client without a booking that day reads it too, the day is
+  restamped every 5 ms (other changes: boards are computed again and again) and their
   booking commits (straight in PostgreSQL) at the same moment; a trial leaks when an
   anonymous answer carries the client's nick. Prints how many trials leaked.
 - `--mixed`: readers ask for boards across the whole window (anonymous, clients signed in,
@@ -272,8 +273,14 @@ async def leak_trial(
                 headers={"authorization": f"Bearer {token}"},
             )
 
+    async def churn() -> None:  # other changes to the day: boards are computed again and again
+        async with await psycopg.AsyncConnection.connect(conn.info.dsn, autocommit=True) as other:
+            while not stop.is_set():
+                await other.execute("SELECT restamp_board(%s)", (day.isoformat(),))
+                await asyncio.sleep(0.005)
+
     async def book() -> None:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05 + random.random() / 10)
         await conn.execute(
             """
             INSERT INTO bookings (receptionist_id, starts_at, ends_at, day, car_id,
@@ -290,7 +297,9 @@ async def leak_trial(
         await asyncio.sleep(0.2)
         stop.set()
 
-    await asyncio.gather(*(anonymous() for _ in range(6)), own(), own(), book())
+    await asyncio.gather(
+        *(anonymous() for _ in range(6)), *(own() for _ in range(3)), churn(), book()
+    )
     return any(nick.encode() in body for body in seen)
 
 

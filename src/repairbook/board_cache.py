@@ -94,13 +94,15 @@ OTHER_DAYS = frozenset({("User", "bookings")})
 Stamps = tuple[int, int, int]  # the epoch, the day's stamp, the stamp of `all`
 Produce = Callable[[User | None], Awaitable[tuple[Response, bool]]]  # computes as this viewer
 # Creates the stamps a request needs that are missing (a new number each: never one that
-# could have been seen before) and reads them, with the epoch, in one statement.
+# could have been seen before) and reads them, with the epoch, in one statement. Rows are
+# created in order, as the triggers lock days, so that the two never wait on each other.
 READ_STAMPS = """
 WITH wanted AS (SELECT unnest(%(scopes)s::text[]) AS scope),
 created AS (
   INSERT INTO board_versions (scope, version)
   SELECT scope, nextval('board_version_stamps') FROM wanted
   WHERE scope NOT IN (SELECT scope FROM board_versions)
+  ORDER BY scope
   ON CONFLICT ON CONSTRAINT pk_board_versions DO NOTHING
   RETURNING scope, version
 )

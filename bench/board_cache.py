@@ -8,11 +8,10 @@ Fills a database as bench/board.py does (a smaller history by default), starts o
   does not declare), spread over the booking window; prints the server's RSS before and
   after against the configured budget (`REPAIRBOOK_BOARD_CACHE_MB`, `--budget-mb`): the
   growth must stay within budget + 20 MB.
-- `--leaks N`: N trials of the race of issue 16: anonymous callers read the board with
-  booking details while a client without a booking that day reads it too, the day is
-  restamped every 5 ms (other changes: boards are computed again and again) and their
-  booking commits (straight in PostgreSQL) at the same moment; a trial leaks when an
-  anonymous answer carries the client's nick. Prints how many trials leaked.
+- `--leaks N`: N trials of the race of issue 16: 24 clients without a booking on a day take
+  turns reading its board (with booking details) in a loop, as do anonymous callers, the
+  day restamped every 8 ms, and each one's booking commits (straight in PostgreSQL) while
+  it reads; a trial leaks when an anonymous answer carries one of their nicks.
 - `--mixed`: readers ask for boards across the whole window (anonymous, clients signed in,
   a manager) while clients with bookings edit their profiles and bookings are written and
   cancelled, straight in PostgreSQL; prints the hit ratio (x-cache) and the writes.
@@ -33,7 +32,7 @@ import random
 import secrets
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,7 @@ def main() -> None:
     parser.add_argument("--no-cache", action="store_true", help="REPAIRBOOK_BOARD_CACHE=false")
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     args = parser.parse_args()
+    args.secret = secrets.token_urlsafe(32)
 
     base = Settings(
         _env_file=None,
@@ -92,7 +92,7 @@ def main() -> None:
             settings,
             port,
             REPAIRBOOK_ENV="production",
-            REPAIRBOOK_SECRET_KEY=secrets.token_urlsafe(32),
+            REPAIRBOOK_SECRET_KEY=args.secret,
             REPAIRBOOK_BOARD_CACHE_MB=str(args.budget_mb),
             REPAIRBOOK_BOARD_CACHE=str(not args.no_cache).lower(),
         )
@@ -221,40 +221,48 @@ async def mixed(url: str, libpq: str, days: list[date], args: argparse.Namespace
 
 
 async def leaks(url: str, libpq: str, days: list[date], args: argparse.Namespace) -> None:
-    leaked = 0
+    leaked = chances = 0
     async with (
         httpx.AsyncClient(base_url=url, timeout=60) as http,
         await psycopg.AsyncConnection.connect(libpq, autocommit=True) as conn,
     ):
         for trial in range(args.leaks):
-            leaked += await leak_trial(http, conn, trial, days[2 + trial % (len(days) - 2)])
-    console.print(f"{args.leaks} trials: {leaked} leaked a client's booking into anonymous answers")
+            day = days[2 + trial % (len(days) - 2)]
+            found, tried = await leak_trial(http, conn, day, args.secret)
+            leaked += found > 0
+            chances += tried
+    console.print(
+        f"{args.leaks} trials ({chances} bookings committed while their client read the "
+        f"board): {leaked} trials leaked a client's booking into anonymous answers"
+    )
 
 
 async def leak_trial(
-    http: httpx.AsyncClient, conn: psycopg.AsyncConnection[Any], trial: int, day: date
-) -> bool:
-    nick = f"leak{trial}{secrets.token_hex(3)}"
-    token = await register(http, nick)
-    row = await (
+    http: httpx.AsyncClient, conn: psycopg.AsyncConnection[Any], day: date, secret: str
+) -> tuple[int, int]:
+    """Clients without a booking on `day` take turns reading its board (details) in a
+    loop, as do anonymous callers, the day restamped every 8 ms; each one's booking
+    commits while it reads. Returns how many clients' nicks reached an anonymous answer,
+    and how many bookings were committed."""
+    from repairbook.accounts.tokens import issue_access_token
+
+    now = datetime.now(UTC)
+    rows = await (
         await conn.execute(
             """
-            INSERT INTO cars (owner_id, vin, plate, sts_number, sold_on, mileage_km,
-              car_model_id)
-            SELECT id, %s, 'А123ВС77', '9999123456', '2020-01-01', 1000,
-              (SELECT min(id) FROM car_models)
-            FROM users WHERE nick = %s RETURNING id, owner_id
+            SELECT u.id, u.nick, c.id FROM users u JOIN cars c ON c.owner_id = u.id
+            WHERE u.role = 'CLIENT' AND NOT EXISTS (
+              SELECT 1 FROM bookings b WHERE b.client_id = u.id AND b.day = %s)
+            ORDER BY random() LIMIT 24
             """,
-            (f"XW8ZZZ61ZJL{secrets.randbelow(10**6):06d}", nick),
+            (day,),
         )
-    ).fetchone()
-    assert row is not None
-    car, client = row
-    # Free a slot on that day for them.
+    ).fetchall()
+    # Free a slot for each of them.
     await conn.execute(
-        "UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id ="
-        " (SELECT id FROM bookings WHERE day = %s AND status = 'ACTIVE' LIMIT 1)",
-        (day,),
+        "UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id IN"
+        " (SELECT id FROM bookings WHERE day = %s AND status = 'ACTIVE' LIMIT %s)",
+        (day, len(rows)),
     )
     variables = {"d": day.isoformat()}
     stop = asyncio.Event()
@@ -265,42 +273,54 @@ async def leak_trial(
             answer = await http.post("/graphql", json={"query": DETAILS, "variables": variables})
             seen.append(answer.content)
 
+    tokens = [
+        issue_access_token(client, secret=secret, now=now, ttl=timedelta(minutes=15))
+        for client, _, _ in rows
+    ]
+    turn = 0  # whose booking commits next: that client is the one reading
+
     async def own() -> None:
         while not stop.is_set():
             await http.post(
                 "/graphql",
                 json={"query": DETAILS, "variables": variables},
-                headers={"authorization": f"Bearer {token}"},
+                headers={"authorization": f"Bearer {tokens[min(turn, len(tokens) - 1)]}"},
             )
 
     async def churn() -> None:  # other changes to the day: boards are computed again and again
         async with await psycopg.AsyncConnection.connect(conn.info.dsn, autocommit=True) as other:
             while not stop.is_set():
                 await other.execute("SELECT restamp_board(%s)", (day.isoformat(),))
-                await asyncio.sleep(0.005)
+                await asyncio.sleep(0.008)
 
-    async def book() -> None:
-        await asyncio.sleep(0.05 + random.random() / 10)
-        await conn.execute(
-            """
-            INSERT INTO bookings (receptionist_id, starts_at, ends_at, day, car_id,
-              client_id, repair_type_id, status, price_lines, price_total, created_by_id)
-            SELECT b.receptionist_id, b.starts_at, b.ends_at, b.day, %s, %s,
-              b.repair_type_id, 'ACTIVE', %s, 4125, %s
-            FROM bookings b WHERE b.day = %s AND b.status = 'CANCELLED'
-              AND NOT EXISTS (SELECT 1 FROM bookings y WHERE y.status = 'ACTIVE'
-                AND y.receptionist_id = b.receptionist_id AND y.starts_at = b.starts_at)
-            LIMIT 1
-            """,
-            (car, client, PRICE_LINES, client, day),
-        )
+    async def book() -> int:
+        nonlocal turn
+        committed = 0
+        await asyncio.sleep(0.1)
+        for turn, (client, _, car) in enumerate(rows):  # noqa: B007 - read by own()
+            await asyncio.sleep(0.05 + random.random() / 20)
+            booked = await conn.execute(
+                """
+                INSERT INTO bookings (receptionist_id, starts_at, ends_at, day, car_id,
+                  client_id, repair_type_id, status, price_lines, price_total, created_by_id)
+                SELECT b.receptionist_id, b.starts_at, b.ends_at, b.day, %s, %s,
+                  b.repair_type_id, 'ACTIVE', %s, 4125, %s
+                FROM bookings b WHERE b.day = %s AND b.status = 'CANCELLED'
+                  AND NOT EXISTS (SELECT 1 FROM bookings y WHERE y.status = 'ACTIVE'
+                    AND y.receptionist_id = b.receptionist_id AND y.starts_at = b.starts_at)
+                LIMIT 1
+                """,
+                (car, client, PRICE_LINES, client, day),
+            )
+            committed += booked.rowcount
+            await asyncio.sleep(0.03 + random.random() / 20)
         await asyncio.sleep(0.2)
         stop.set()
+        return committed
 
-    await asyncio.gather(
-        *(anonymous() for _ in range(6)), *(own() for _ in range(3)), churn(), book()
-    )
-    return any(nick.encode() in body for body in seen)
+    *_, committed = await asyncio.gather(anonymous(), anonymous(), own(), own(), churn(), book())
+    leaks = sum(any(f'"{nick}"'.encode() in body for body in seen) for _, nick, _ in rows)
+    return leaks, int(committed or 0)
 
 
 async def register(http: httpx.AsyncClient, nick: str) -> str:

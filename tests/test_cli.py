@@ -132,6 +132,7 @@ def test_every_command_has_help() -> None:
         "users create",
         "users set-role",
         "users verify",
+        "restamp-boards",
     ]:
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, command

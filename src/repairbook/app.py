@@ -47,6 +47,7 @@ from repairbook.http_guards import (
 )
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
+from repairbook.models.accounts import User
 from repairbook.notifications.tasks import delivery_requester
 from repairbook.observability import logs
 from repairbook.observability.http import Observe
@@ -161,10 +162,20 @@ class GraphQLApp(GraphQL[Context, None]):
         if plan.private:
             context = await self.get_context(request, await self.get_sub_response(request))
 
-        async def produce() -> tuple[Response, bool]:
-            if context is None:
-                response = await self.run(request)
+        async def produce(viewer: User | None) -> tuple[Response, bool]:
+            """The board as `viewer` sees it: the caller, or (for a shared entry) nobody."""
+            if viewer is None:
+                as_nobody = Context(
+                    request=request,
+                    response=await self.get_sub_response(request),
+                    resources=request.app.state.resources,
+                    request_id=request.state.request_id,
+                    hub=request.app.state.hub,
+                )
+                response = await self.run(request, context=as_nobody)
             else:
+                assert context is not None
+                assert context.viewer is viewer
                 response = await self.run(request, context=context)
             errors: bool = getattr(request.state, "graphql_errors", True)
             return response, response.status_code == 200 and not errors
@@ -292,6 +303,7 @@ def create_app(settings: Settings) -> Starlette:
                 Stamper(resources.database),
                 calendar_of(settings),
                 resources.clock,
+                max_bytes=settings.board_cache_mb * 2**20,
             )
             if settings.board_cache
             else None

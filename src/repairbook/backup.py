@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -138,8 +139,14 @@ def restore(
 
 def restamp_boards(conn: psycopg.Connection[Any], *, above: int = 0) -> None:
     """Give every day board a new stamp (and `all` too), past `above` and anything the
-    restored sequence holds. The integrator may point this at `repairbook restamp-boards`."""
+    restored sequence holds, and a new epoch (as `repairbook restamp-boards` does), so no
+    board any process cached before the restore can match again."""
+    epoch = secrets.randbits(62)
     with conn.transaction():
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION board_epoch() RETURNS bigint"
+            f" LANGUAGE sql STABLE AS $$ SELECT {epoch}::bigint $$"
+        )
         conn.execute(
             "SELECT setval('board_version_stamps', "
             "greatest(%s, (SELECT last_value FROM board_version_stamps)) + 1)",

@@ -214,6 +214,37 @@ def migrate() -> None:
         _migrate(settings)
 
 
+@app.command("restamp-boards")
+def restamp_boards() -> None:
+    """Make every API process compute its day boards afresh.
+
+    For writes that fired no trigger: `pg_restore --disable-triggers`, a session with
+    `session_replication_role = replica` (logical replication, some bulk fixes). Without
+    it, such a change may be missing from cached boards for up to 5 minutes.
+    """
+    import secrets
+
+    from repairbook.board_cache import restamp_everything
+
+    with _services(redis=False) as settings:
+        _require_current_schema(settings)
+        assert settings.database_url
+        url = settings.database_url
+
+        async def run() -> int:
+            from repairbook.db import Database
+
+            database = Database.connect(url)
+            try:
+                async with database.engine.begin() as connection:
+                    return await restamp_everything(connection, secrets.randbits(62))
+            finally:
+                await database.dispose()
+
+        stamps = asyncio.run(run())
+    console.print(f"board stamps: restamped ({stamps} stamps and a new epoch)")
+
+
 @app.command()
 def backup(
     path: Annotated[Path, typer.Argument(help="The file to write (pg_dump custom format).")],

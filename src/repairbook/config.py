@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     # Day boards answered from memory while nothing they show has changed (board_cache.py).
     board_cache: bool = True
+    # What the board cache may hold per process, each entry's bookkeeping counted.
+    board_cache_mb: int = Field(default=64, ge=1)
     # A persisted documents manifest (hash → document): only its documents are run.
     trusted_documents: Path | None = None
 

@@ -109,12 +109,15 @@ class Quote(Base):
 
 class BoardVersion(Base):
     """What a cached day board was computed from: a stamp per day (`2026-12-01`) and one for
-    everything every board shows (`all`: receptionists, clients, cars, the catalog).
+    everything every board shows (`all`: receptionists, the catalog).
 
-    Only PostgreSQL writes it, from triggers (migration 0007), in the very transaction that
-    changes a booking, a closed day or such a table: a board read after a commit can never
-    pair old data with the new stamp. Stamps come from one sequence, so a stamp is never
-    used twice, even after rows here are deleted.
+    PostgreSQL writes it from triggers (migrations 0007, 0008), in the very transaction that
+    changes a booking or a closed day (its day), a client or a car (the days their bookings
+    are on) or such a table (`all`): a board read after a commit can never pair old data
+    with the new stamp. The board cache also creates a missing row, with a new number.
+    Stamps come from one sequence, and every cached board's key also holds the epoch
+    `board_epoch()` drawn by the migration (and by `repairbook restamp-boards`), so a
+    stamp is never used twice, even after rows here are deleted or the sequence restarts.
     """
 
     __tablename__ = "board_versions"

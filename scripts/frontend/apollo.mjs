@@ -15,6 +15,13 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:8000/graphql';
+// A client whose address is verified (only such a client books): `node apollo.mjs URL NICK PASSWORD`
+// (e.g. made with `repairbook users create NICK --email … --verified`).
+const [login, password] = [process.argv[3], process.argv[4]];
+if (!login || !password) {
+  console.error('usage: node apollo.mjs URL NICK PASSWORD  (a client with a verified address)');
+  process.exit(2);
+}
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 let failures = 0;
 function check(what, ok, seen) {
@@ -63,8 +70,8 @@ const BOARD = gql`
 const SLOT_CHANGED = gql`
   subscription Live($day: Date!) { slotChanged(date: $day) { change at slot { id state bookable } } }
 `;
-const REGISTER = gql`
-  mutation Register($input: RegisterInput!) { register(input: $input) { accessToken } }
+const LOGIN = gql`
+  mutation Login($login: String!, $password: String!) { login(login: $login, password: $password) { accessToken } }
 `;
 const MODELS = gql`query Models { carModels { id } }`;
 const ADD_CAR = gql`mutation AddCar($input: CarInput!) { addCar(input: $input) { id } }`;
@@ -103,16 +110,8 @@ await new Promise((resolve) => setTimeout(resolve, 500)); // the subscription is
 const n = Date.now() % 1_000_000_000;
 const booker = makeClient();
 const token = (
-  await booker.client.mutate({
-    mutation: REGISTER,
-    variables: {
-      input: {
-        nick: `apollo${n}`, password: 'apollo password 1', email: `apollo${n}@example.com`,
-        firstName: 'Apollo', lastName: 'Client', marketingOptIn: false,
-      },
-    },
-  })
-).data.register.accessToken;
+  await booker.client.mutate({ mutation: LOGIN, variables: { login, password } })
+).data.login.accessToken;
 await booker.ws.client.dispose();
 const signedIn = makeClient(token);
 const model = (await signedIn.client.query({ query: MODELS })).data.carModels[0].id;

@@ -44,14 +44,7 @@ def url(settings: Settings) -> Iterator[str]:
     assert settings.database_url
     assert settings.redis_url
     _node_modules()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
-    env |= {
-        "REPAIRBOOK_DATABASE_URL": settings.database_url,
-        "REPAIRBOOK_REDIS_URL": settings.redis_url,
-        "REPAIRBOOK_DATA_DIR": str(settings.data_dir),
-        "REPAIRBOOK_ARGON2_MEMORY_KIB": "1024",
-        "REPAIRBOOK_ARGON2_ROUNDS": "1",
-    }
+    env = _server_environment(settings)
     command = [sys.executable, "-m", "repairbook"]
     subprocess.run([*command, "seed"], env=env, check=True, timeout=120)  # noqa: S603
     port = free_port()
@@ -76,6 +69,19 @@ def url(settings: Settings) -> Iterator[str]:
         _wipe(settings)
 
 
+def _server_environment(settings: Settings) -> dict[str, str]:
+    assert settings.database_url
+    assert settings.redis_url
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    return env | {
+        "REPAIRBOOK_DATABASE_URL": settings.database_url,
+        "REPAIRBOOK_REDIS_URL": settings.redis_url,
+        "REPAIRBOOK_DATA_DIR": str(settings.data_dir),
+        "REPAIRBOOK_ARGON2_MEMORY_KIB": "1024",
+        "REPAIRBOOK_ARGON2_ROUNDS": "1",
+    }
+
+
 def _wipe(settings: Settings) -> None:
     assert settings.database_url
     engine = create_engine(settings.database_url)
@@ -88,10 +94,10 @@ def _wipe(settings: Settings) -> None:
         client.flushdb()
 
 
-def _node(script: str, url: str) -> subprocess.CompletedProcess[str]:
+def _node(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     assert NODE
     return subprocess.run(  # noqa: S603
-        [NODE, str(FRONTEND / script), url], capture_output=True, text=True, timeout=300
+        [NODE, str(FRONTEND / script), *args], capture_output=True, text=True, timeout=300
     )
 
 
@@ -102,7 +108,33 @@ def test_graphql_over_http_audit_passes_every_must_and_should(url: str) -> None:
     assert "SHOULD: 23 ok, 0 not" in audit.stdout
 
 
-def test_apollo_client_persisted_queries_and_a_cache_that_updates_itself(url: str) -> None:
-    apollo = _node("apollo.mjs", url)
+def test_apollo_client_persisted_queries_and_a_cache_that_updates_itself(
+    url: str, settings: Settings
+) -> None:
+    # Only a client with a verified address books: one vouched for by the CLI, as staff would.
+    nick, password = "apollo", "apollo password 1"
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "repairbook",
+            "users",
+            "create",
+            nick,
+            "--verified",
+            "--email",
+            "apollo@example.com",
+            "--first-name",
+            "Apollo",
+            "--last-name",
+            "Client",
+            "--password",
+            password,
+        ],
+        env=_server_environment(settings),
+        check=True,
+        timeout=120,
+    )
+    apollo = _node("apollo.mjs", url, nick, password)
     assert apollo.returncode == 0, apollo.stdout + apollo.stderr
     assert "all ok" in apollo.stdout

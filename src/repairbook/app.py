@@ -49,7 +49,7 @@ from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
 from repairbook.notifications.tasks import delivery_requester
 from repairbook.resources import Resources
-from repairbook.schema.auth import authenticate
+from repairbook.schema.auth import authenticate, sign_in_socket
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
 from repairbook.websocket import TransportWSHandler
@@ -169,17 +169,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """A websocket signs in once, with connection_init's payload
+        """A websocket signs in with connection_init's payload
         `{"Authorization": "Bearer <accessToken>"}`; without one it is anonymous. A bad or
-        expired token closes the connection with 4403."""
+        expired token closes the connection with 4403; each operation then re-reads the
+        user (websocket.py), and the connection is closed with 4403 when the token ends."""
         params = context.connection_params or {}
         header = params.get("Authorization", params.get("authorization"))
         if header is None:
             return UnsetType()  # a plain connection_ack
         if not isinstance(header, str) or not header.strip():
             raise ConnectionRejectionError
-        await authenticate(context, header)
-        if context.auth_error is not None:
+        if not await sign_in_socket(context, header):
             raise ConnectionRejectionError
         return UnsetType()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 from datetime import date
 
@@ -16,7 +15,6 @@ from repairbook.schema.context import Context, Info
 from repairbook.schema.live import SlotChange, render
 
 SLOW = 1013  # RFC 6455 "try again later": this subscriber fell behind and events were dropped
-EXPIRED = 4403  # graphql-transport-ws "forbidden": the access token ran out
 
 
 @strawberry.type
@@ -34,18 +32,14 @@ class LiveSubscription:
         if c.hub is None or not isinstance(c.request, WebSocket):
             raise InvalidInput("Subscribe over the websocket at /graphql (graphql-transport-ws)")
         live.check_day(date, booking.calendar_of(c.settings), c.now())
-        viewer = c.viewer
+        # The connection closes itself (4403) when its token runs out (websocket.py); the
+        # viewer is the one its latest operation read.
         async with c.hub.subscribe(date, on_overflow=lambda: _close(c, SLOW, "Too slow")) as feed:
-            while (left := c.seconds_signed_in()) != 0:
-                try:
-                    async with asyncio.timeout(left):
-                        update = await feed.next()
-                except TimeoutError:
-                    continue
-                owner = update.client_id
+            while True:
+                update = await feed.next()
+                owner, viewer = update.client_id, c.viewer
                 detailed = owner is not None and viewer is not None and viewer.may_see(owner)
                 yield await render(update, detailed=detailed, new_loaders=c.fresh_loaders)
-            await _close(c, EXPIRED, "Access token expired")
 
 
 async def _close(context: Context, code: int, reason: str) -> None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.websocket_origin import normalize_origin
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -44,6 +44,7 @@ from repairbook.http_guards import (
     decode_json,
     error_response,
     http_error,
+    is_json,
 )
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
@@ -113,9 +114,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _answer(self, request: Request) -> Response:
         """A day board from the cache when it can be (board_cache.py), the rest as usual."""
         board: BoardCache | None = request.app.state.board
-        json_post = request.method == "POST" and request.headers.get("content-type", "").startswith(
-            "application/json"
-        )
+        json_post = request.method == "POST" and is_json(request.headers.get("content-type", ""))
         if board is None or not json_post:
             return await self.run(request)
         try:
@@ -147,6 +146,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # strawberry takes any content type containing "application/json" for JSON.
+        if request.method == "POST" and not is_json(request.content_type or ""):
+            raise HTTPException(400, "Send JSON: Content-Type: application/json")
+        return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> Any:
         value = super().parse_json(data)
@@ -287,7 +294,13 @@ def create_app(settings: Settings) -> Starlette:
             Route("/unsubscribe", pages.unsubscribe, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static/cars", StaticFiles(directory=STATIC / "cars"), name="cars"),
+            # GraphiQL's page and assets exist only where GraphiQL is on: off means off.
+            *(
+                [Mount("/static/graphiql", StaticFiles(directory=STATIC / "graphiql"))]
+                if settings.graphiql_enabled
+                else []
+            ),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: http_error},

@@ -1,6 +1,7 @@
 """graphql-transport-ws, hardened: every message is checked before strawberry reads it, and
 the subscription limit answers with an error code like everything else.
 
+Errors in a document are `error` messages with codes (never a close or a bare `complete`).
 A signed-in connection is authorised as HTTP authorises a request: each operation re-reads
 the user (schema/auth.py `reauthorise`), an operation after the token ran out is refused,
 and a timer closes the connection with 4403 the moment the token runs out.
@@ -64,6 +65,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             ErrorMessage(id=operation.id, type="error", payload=[error.formatted])
         )
         await self._sign_out()
+
+    @staticmethod
+    def _get_pre_execution_close_reason(error: GraphQLError) -> str | None:
+        """Never: a document that does not parse, has too many tokens or names no operation
+        of its own gets an `error` message with the codes, as over HTTP. The connection
+        closes (4400) only for messages that break the protocol itself."""
+        return None
 
     async def handle_message(self, message: Message) -> None:
         problem = _problem(message)

@@ -19,6 +19,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
@@ -55,6 +56,11 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
         if original.field:
             extensions["field"] = original.field
         return _copy(error, original.message, extensions)
+    if isinstance(original, CannotGetOperationTypeError):  # over the websocket
+        message = "The document has no operation of the name given in operationName."
+        return _copy(error, message, {"code": ErrorCode.BAD_USER_INPUT.value})
+    if isinstance(original, InvalidOperationTypeError):
+        return _copy(error, *_about_the_request(error.message, production))
     if error.path is None and (original is None or error.nodes or error.positions):
         # About the document itself, located in it: syntax, validation, limits, variables.
         return _copy(error, *_about_the_request(error.message, production))

@@ -10,7 +10,9 @@ client sends (the largest document a screen needs has ~60 fields and a few fragm
   twice, it is the same field asked twice;
 - at most MAX_SELECTIONS selections in one selection set;
 - at most MAX_FIELDS fields written in the whole document;
-- at most MAX_FRAGMENTS fragment definitions, and MAX_SPREADS spreads in one selection set.
+- at most MAX_FRAGMENTS fragment definitions, and MAX_SPREADS spreads in one selection set;
+- at most MAX_EXPANDED_FIELDS fields once every fragment spread is written out in place
+  (spreads inside fragments multiply).
 
 `bench/validation.py` measures the worst documents within these bounds.
 """
@@ -37,28 +39,55 @@ MAX_FIELDS = 400
 MAX_SELECTIONS = 100
 MAX_FRAGMENTS = 32
 MAX_SPREADS = 8
+MAX_EXPANDED_FIELDS = 1000
 
 
 def shape_problem(document: DocumentNode) -> str | None:
     """What makes the document too costly to validate, or None."""
-    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     if len(fragments) > MAX_FRAGMENTS:
         return f"At most {MAX_FRAGMENTS} fragments in one document"
-    roots = [
-        d.selection_set
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
-    ]
     fields = 0
-    stack = list(roots)
+    spreads_in: dict[str, list[str]] = {}  # per definition, the fragments it spreads
+    own_fields: dict[str, int] = {}
+    operations: list[str] = []
+    for n, definition in enumerate(document.definitions):
+        if isinstance(definition, FragmentDefinitionNode):
+            key = definition.name.value
+        elif isinstance(definition, OperationDefinitionNode):
+            key = f" operation {n}"  # cannot clash with a fragment's name
+            operations.append(key)
+        else:
+            continue
+        counted = _walk(definition.selection_set, spreads_in.setdefault(key, []))
+        if isinstance(counted, str):
+            return counted
+        own_fields[key] = counted
+        fields += counted
+        if fields > MAX_FIELDS:
+            return f"At most {MAX_FIELDS} fields in one document"
+    expanded = _Expansion(own_fields, spreads_in)
+    if sum(expanded.size(key) for key in operations) > MAX_EXPANDED_FIELDS:
+        return f"At most {MAX_EXPANDED_FIELDS} fields with every fragment spread written out"
+    return None
+
+
+def _walk(root: SelectionSetNode, spreads: list[str]) -> int | str:
+    """The fields written in one definition (noting the fragments it spreads), or what is
+    wrong with one of its selection sets."""
+    fields = 0
+    stack = [root]
     while stack:
         selection_set = stack.pop()
         names: set[str] = set()
-        selections = spreads = 0
+        selections = spread_count = 0
         for node in _flattened(selection_set):
             selections += 1
             if isinstance(node, FragmentSpreadNode):
-                spreads += 1
+                spread_count += 1
+                spreads.append(node.name.value)
                 continue
             fields += 1
             name = (node.alias or node.name).value
@@ -69,11 +98,36 @@ def shape_problem(document: DocumentNode) -> str | None:
                 stack.append(node.selection_set)
         if selections > MAX_SELECTIONS:
             return f"At most {MAX_SELECTIONS} selections in one selection set"
-        if spreads > MAX_SPREADS:
+        if spread_count > MAX_SPREADS:
             return f"At most {MAX_SPREADS} fragment spreads in one selection set"
         if fields > MAX_FIELDS:
             return f"At most {MAX_FIELDS} fields in one document"
-    return None
+    return fields
+
+
+class _Expansion:
+    """How many fields a definition has with every spread written out in place: spreads of
+    spreads multiply, which graphql-core's overlap check follows one by one (a chain of 32
+    fragments each spreading the next eight took minutes). Counted once per fragment; a
+    cycle (refused by validation anyway) counts as too many."""
+
+    def __init__(self, own: dict[str, int], spreads: dict[str, list[str]]) -> None:
+        self.own, self.spreads = own, spreads
+        self.sizes: dict[str, int] = {}
+        self.open: set[str] = set()
+
+    def size(self, key: str) -> int:
+        if key in self.sizes:
+            return self.sizes[key]
+        if key in self.open:
+            return MAX_EXPANDED_FIELDS + 1
+        self.open.add(key)
+        total = self.own.get(key, 0)
+        for name in self.spreads.get(key, ()):
+            total = min(total + self.size(name), MAX_EXPANDED_FIELDS + 1)
+        self.open.discard(key)
+        self.sizes[key] = total
+        return total
 
 
 def _flattened(selection_set: SelectionSetNode) -> Iterator[FieldNode | FragmentSpreadNode]:

@@ -35,11 +35,11 @@ from strawberry.extensions import SchemaExtension, ValidationCache
 
 from repairbook.errors import ErrorCode
 
-MAX_FIELDS = 400
+MAX_FIELDS = 250
 MAX_SELECTIONS = 100
 MAX_FRAGMENTS = 32
 MAX_SPREADS = 8
-MAX_EXPANDED_FIELDS = 1000
+MAX_EXPANDED_FIELDS = 500
 
 
 def shape_problem(document: DocumentNode) -> str | None:

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -93,6 +94,21 @@ def ensure_database(libpq_uri: str, database: str) -> None:
 def drop_database(libpq_uri: str, database: str) -> None:
     with psycopg.connect(libpq_uri, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def data_dir_secret(folder: Path) -> str:
+    """The secret that signs tokens in development: random, made on first start and kept in
+    the data folder (readable by its owner only), so that no two installations share one
+    and nobody can forge a token with a secret published in the source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def redis_server_binary() -> str:

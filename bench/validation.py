@@ -30,7 +30,7 @@ from repairbook.api import build_schema, validation_rules
 from repairbook.config import Settings
 from repairbook.schema.document_limits import shape_problem
 
-console = Console()
+console = Console(width=150)
 SETTINGS = Settings(_env_file=None)
 ROUNDS = 5  # each document is processed this many times: the median is printed
 STOP_AFTER = 10.0  # seconds: some documents took minutes before the bounds

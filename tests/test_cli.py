@@ -248,6 +248,22 @@ def test_sigterm_stops_the_command_and_its_embedded_servers(tmp_path: Path, comm
         ),
         ({"REPAIRBOOK_SLOT_MINUTES": "half an hour"}, "REPAIRBOOK_SLOT_MINUTES: Input should be"),
         ({"REPAIRBOOK_TIMEZONE": "Mars/Olympus"}, "REPAIRBOOK_TIMEZONE: unknown time zone"),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "mysql://shop:pw@db/shop"},
+            "REPAIRBOOK_DATABASE_URL: the scheme must be postgresql+psycopg://",
+        ),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "postgresql://shop:pw@db/shop"},
+            "REPAIRBOOK_DATABASE_URL: the scheme must be postgresql+psycopg://",
+        ),
+        ({"REPAIRBOOK_DATABASE_URL": "db.example.com/shop"}, "REPAIRBOOK_DATABASE_URL: not a URL"),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "postgresql+psycopg://shop@db:port/shop"},
+            "REPAIRBOOK_DATABASE_URL: not a URL",
+        ),
+        ({"REPAIRBOOK_REDIS_URL": "http://cache:6379/0"}, "REPAIRBOOK_REDIS_URL: not a URL"),
+        ({"REPAIRBOOK_REDIS_URL": "cache:6379"}, "REPAIRBOOK_REDIS_URL: not a URL"),
+        ({"REPAIRBOOK_REDIS_URL": "redis://cache:port/0"}, "REPAIRBOOK_REDIS_URL: not a URL"),
     ],
 )
 def test_bad_configuration_is_one_clear_line(

@@ -6,6 +6,8 @@ way back: resolvers use schema types, and only this module knows every resolver.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cache, partial
 from typing import Any
 
@@ -16,7 +18,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    ValidationCache,
 )
 from strawberry.extensions import max_aliases as aliases_limiter
 from strawberry.extensions import query_depth_limiter as depth_limiter
@@ -35,6 +36,7 @@ from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.resolvers.shop import ShopQuery
 from repairbook.schema.descriptions import describe
+from repairbook.schema.document_limits import CheckedValidationCache, DocumentLimits
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
@@ -79,6 +81,34 @@ class RepairbookSchema(strawberry.Schema):
 CACHED_DOCUMENTS = 256
 
 
+class CheckedParserCache(ParserCache):
+    """strawberry's ParserCache, except that a document that does not parse (or has too many
+    tokens) is left to strawberry's own parse, which turns the error into an answer: over
+    the websocket, an exception from this hook escaped as a traceback and a bare
+    `complete`."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
+def validation_rules(
+    max_depth: int, max_aliases: int, *, introspection: bool
+) -> list[type[ASTValidationRule]]:
+    """The rules added to graphql-core's own (bench/validation.py measures them too)."""
+    rules: list[type[ASTValidationRule]] = [
+        depth_limiter.create_validator(max_depth, should_ignore=None),
+        aliases_limiter.create_validator(max_aliases),
+    ]
+    if not introspection:
+        rules.insert(0, NoSchemaIntrospectionCustomRule)
+    return rules
+
+
 @cache
 def build_schema(
     max_depth: int = 10,
@@ -90,19 +120,16 @@ def build_schema(
 ) -> RepairbookSchema:
     # The rules are made once, so that a document validated once is found in the cache: the
     # limiters strawberry offers make a new rule class per request.
-    rules: list[type[ASTValidationRule]] = [
-        depth_limiter.create_validator(max_depth, should_ignore=None),
-        aliases_limiter.create_validator(max_aliases),
-    ]
-    if not introspection:
-        rules.insert(0, NoSchemaIntrospectionCustomRule)
+    rules = validation_rules(max_depth, max_aliases, introspection=introspection)
     extensions: list[Any] = [
         Observed,  # first, so that it sees every other extension's outcome
-        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        partial(CheckedParserCache, maxsize=CACHED_DOCUMENTS),
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, rules),
+        # Before validation: bounds that keep graphql-core's validation cheap.
+        DocumentLimits,
         # Before RequestChecks: a request it refuses gets its refusal, not validation errors.
-        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
+        partial(CheckedValidationCache, maxsize=CACHED_DOCUMENTS),
         RequestChecks,
         TrustedDocumentsOnly,  # after RequestChecks: its refusal is the one a caller sees
         SubscriptionsOverWebsocket,

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.websocket_origin import normalize_origin
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -44,6 +44,7 @@ from repairbook.http_guards import (
     decode_json,
     error_response,
     http_error,
+    is_json,
 )
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
@@ -54,7 +55,7 @@ from repairbook.observability.http import Observe
 from repairbook.observability.metrics import count_events
 from repairbook.observability.metrics import endpoint as metrics_endpoint
 from repairbook.resources import Resources
-from repairbook.schema.auth import authenticate
+from repairbook.schema.auth import authenticate, sign_in_socket
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
 from repairbook.schema.language import pick
@@ -140,9 +141,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def _answer(self, request: Request) -> Response:
         """A day board from the cache when it can be (board_cache.py), the rest as usual."""
         board: BoardCache | None = request.app.state.board
-        json_post = request.method == "POST" and request.headers.get("content-type", "").startswith(
-            "application/json"
-        )
+        json_post = request.method == "POST" and is_json(request.headers.get("content-type", ""))
         if board is None or not json_post:
             return await self.run(request)
         try:
@@ -185,6 +184,14 @@ class GraphQLApp(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
 
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # strawberry takes any content type containing "application/json" for JSON.
+        if request.method == "POST" and not is_json(request.content_type or ""):
+            raise HTTPException(400, "Send JSON: Content-Type: application/json")
+        return await super().parse_http_body(request)
+
     def parse_json(self, data: str | bytes) -> Any:
         value = super().parse_json(data)
         if not isinstance(value, dict):
@@ -206,17 +213,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """A websocket signs in once, with connection_init's payload
+        """A websocket signs in with connection_init's payload
         `{"Authorization": "Bearer <accessToken>"}`; without one it is anonymous. A bad or
-        expired token closes the connection with 4403."""
+        expired token closes the connection with 4403; each operation then re-reads the
+        user (websocket.py), and the connection is closed with 4403 when the token ends."""
         params = context.connection_params or {}
         header = params.get("Authorization", params.get("authorization"))
         if header is None:
             return UnsetType()  # a plain connection_ack
         if not isinstance(header, str) or not header.strip():
             raise ConnectionRejectionError
-        await authenticate(context, header)
-        if context.auth_error is not None:
+        if not await sign_in_socket(context, header):
             raise ConnectionRejectionError
         return UnsetType()
 
@@ -337,7 +344,13 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static/cars", StaticFiles(directory=STATIC / "cars"), name="cars"),
+            # GraphiQL's page and assets exist only where GraphiQL is on: off means off.
+            *(
+                [Mount("/static/graphiql", StaticFiles(directory=STATIC / "graphiql"))]
+                if settings.graphiql_enabled
+                else []
+            ),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: http_error},

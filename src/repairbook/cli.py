@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import ipaddress
 import logging
 import os
 import signal
@@ -14,14 +15,14 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook import migrate as migrations
-from repairbook.config import ConfigurationError, Settings
-from repairbook.embedded import EmbeddedServices
+from repairbook.config import DEFAULT_SECRET_KEY, ConfigurationError, Settings
+from repairbook.embedded import EmbeddedServices, data_dir_secret
 from repairbook.models.accounts import Role
 
 app = typer.Typer(
@@ -89,10 +90,33 @@ def _setting_problem(problem: Mapping[str, Any]) -> str:
     return f"REPAIRBOOK_{str(where[0]).upper()}: {message}" if where else message
 
 
+def with_own_secret(settings: Settings) -> Settings:
+    """Development without REPAIRBOOK_SECRET_KEY signs with the data folder's own random
+    secret (embedded.data_dir_secret), never with the default published in the source."""
+    if settings.is_production or settings.secret_key.get_secret_value() != DEFAULT_SECRET_KEY:
+        return settings
+    secret = SecretStr(data_dir_secret(settings.data_dir.resolve()))
+    return settings.model_copy(update={"secret_key": secret})
+
+
+def exposure_warning(host: str) -> str | None:
+    """One line when `dev` listens beyond this machine: it is made for development."""
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return None
+    return (
+        f"dev listens on {host}: anyone who reaches it gets GraphiQL, introspection and a "
+        "development server; run `serve` with REPAIRBOOK_ENV=production for anything else"
+    )
+
+
 @contextlib.contextmanager
 def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
     """Settings with every URL set, starting embedded servers for the ones left unset."""
-    settings = _settings()
+    settings = with_own_secret(_settings())
     _logging(settings)
     needed = {"database_url": True, "redis_url": redis, "smtp_host": mail}
     missing = [name for name, wanted in needed.items() if wanted and not getattr(settings, name)]
@@ -137,6 +161,8 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything: API, worker, and embedded servers for whatever has no URL set."""
     _stop_on_sigterm()
     with _services(mail=True) as settings:
+        if warning := exposure_warning(host):
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
         if "public_url" not in settings.model_fields_set:
             # Links and picture URLs should point at this very server.
             settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
@@ -178,9 +204,10 @@ def serve(
     with _services() as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
         # Worker processes build their own app from the environment: hand them the URLs
-        # of whatever was started here.
+        # of whatever was started here, and the secret chosen here.
         for name in ("database_url", "redis_url"):
             os.environ[f"REPAIRBOOK_{name.upper()}"] = str(getattr(settings, name))
+        os.environ["REPAIRBOOK_SECRET_KEY"] = settings.secret_key.get_secret_value()
         uvicorn.run(
             "repairbook.app:create_app_from_environment",
             factory=True,

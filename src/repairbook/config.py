@@ -7,6 +7,7 @@ from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -125,6 +126,41 @@ class Settings(BaseSettings):
             if origin != "*" and not _ORIGIN.fullmatch(origin):
                 raise ValueError(f"{origin!r} is not an origin like https://shop.example.com")
         return origins
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        """A URL SQLAlchemy can open with psycopg 3, checked here rather than at first use
+        (where a mistake was a traceback)."""
+        if value is None:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+            url.port  # noqa: B018 - a port that is not a number fails only when read
+        except (ArgumentError, ValueError):
+            raise ValueError("not a URL like postgresql+psycopg://user:pass@host:5432/db") from None
+        if url.drivername != "postgresql+psycopg":
+            raise ValueError(
+                f"the scheme must be postgresql+psycopg://, not {url.drivername[:40]}://"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        scheme, found, _ = value.partition("://")
+        if not found or scheme.lower() not in ("redis", "rediss", "unix"):
+            raise ValueError("not a URL like redis://host:6379/0 (redis, rediss or unix)")
+        try:
+            urlsplit(value).port  # noqa: B018 - a port that is not a number fails when read
+        except ValueError:
+            raise ValueError("not a URL like redis://host:6379/0: the port") from None
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -23,6 +23,12 @@ from repairbook.schema.language import pick
 from repairbook.schema.loaders import Loaders, create_loaders
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user_id: int
+    password_hash: str
+
+
 @dataclass
 class Context:
     request: Request | WebSocket
@@ -33,8 +39,11 @@ class Context:
     viewer: User | None = None
     # Why a presented token was refused; raised only where a signed-in user is needed.
     auth_error: Unauthenticated | None = None
-    # When the viewer's access token runs out: a websocket stays signed in until then.
+    # When the viewer's access token runs out: a websocket is closed then (4403).
     access_expires_at: datetime | None = None
+    # Who a websocket signed in as, and with which password: each operation on it re-reads
+    # that user (see schema/auth.py `reauthorise`).
+    signed_in: SignedIn | None = None
     # The websocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, object] | None = None
     hub: SlotHub | None = None

@@ -19,6 +19,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
@@ -69,6 +70,16 @@ def _said(error: GraphQLError, request_id: str, production: bool, language: str)
             extensions["field"] = original.field
         extensions.update(original.extensions)
         return _copy(error, say(original.message, original.code, language), extensions)
+    if isinstance(original, CannotGetOperationTypeError):  # over the websocket
+        message = "The document has no operation of the name given in operationName."
+        return _copy(
+            error,
+            say(message, ErrorCode.BAD_USER_INPUT, language),
+            {"code": ErrorCode.BAD_USER_INPUT.value},
+        )
+    if isinstance(original, InvalidOperationTypeError):
+        message, extensions = _about_the_request(error.message, production)
+        return _copy(error, about_the_document(message, language), extensions)
     if error.path is None and (original is None or error.nodes or error.positions):
         # About the document itself, located in it: syntax, validation, limits, variables.
         message, extensions = _about_the_request(error.message, production)

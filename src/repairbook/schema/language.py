@@ -115,6 +115,7 @@ EXACT: dict[str, str] = {
     "Control characters and broken Unicode are not accepted": "Управляющие символы и испорченный Unicode не принимаются",
     "The document has several operations: say which (operationName)": "В документе несколько операций: укажите нужную (operationName)",
     "The password is wrong": "Неверный пароль",
+    "The document has no operation of the name given in operationName.": "В документе нет операции с именем, указанным в operationName.",
     "Your address is verified already": "Ваш адрес уже подтверждён",
     "Delete your own account with deleteAccount": "Свою учётную запись удаляют через deleteAccount",
     "This link is invalid": "Эта ссылка недействительна",

@@ -142,6 +142,7 @@ class RedisProcess:
 
     folder: Path
     port: int = 0
+    joined: bool = False  # the server was running for another command already
     _user: str | None = None
 
     @property
@@ -160,7 +161,8 @@ class RedisProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked():
             users = self._live_users()
-            if not (users and self._join_running()):
+            self.joined = bool(users) and self._join_running()
+            if not self.joined:
                 self._stop_server()  # one nobody uses any more, or that does not answer
                 self._start_server()
                 users = []
@@ -333,8 +335,9 @@ class EmbeddedServices:
         if self.with_redis and not self.settings.redis_url:
             self._redis = RedisProcess(data_dir / "redis").start()
             updates["redis_url"] = self._redis.url
-            own = self._redis.process is not None  # None: another command's, joined
-            (self.started if own else self.joined).append(f"Redis (embedded, {self._redis.url})")
+            (self.joined if self._redis.joined else self.started).append(
+                f"Redis (embedded, {self._redis.url})"
+            )
         if self.with_mail_sink and not self.settings.smtp_host:
             self._mail = MailSink(data_dir / "mail").start()
             updates.update(smtp_host="127.0.0.1", smtp_port=self._mail.port)

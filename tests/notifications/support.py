@@ -32,9 +32,11 @@ class Inbox:
     everywhere; its unanswered messages are not delivered (aiosmtpd drops a handler whose
     client went away, as RFC 5321 has it: no 250, no delivery)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, smtputf8: bool = False) -> None:
         self.port = free_port()
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531), as aiosmtpd does on request
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[list[str]] = []  # RCPT TO of each accepted message
         self.answer: str | None = None
         self.delay = 0.0  # seconds before each reply: a slow server
         self.hold_after: int | None = None
@@ -61,10 +63,13 @@ class Inbox:
         assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
+            self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
     def start(self) -> Inbox:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
+        )
         self._controller.start()
         return self
 
@@ -100,8 +105,8 @@ class Inbox:
 
 
 @contextmanager
-def running_inbox() -> Iterator[Inbox]:
-    inbox = Inbox().start()
+def running_inbox(*, smtputf8: bool = False) -> Iterator[Inbox]:
+    inbox = Inbox(smtputf8=smtputf8).start()
     try:
         yield inbox
     finally:

@@ -18,7 +18,6 @@ import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import Any
 
 from jinja2 import TemplateError
@@ -72,7 +71,11 @@ class Delivery:
         lease = timedelta(seconds=self.settings.mail_lease_seconds)
         async with unit_of_work(self.database) as db:
             rows = await repository.claim(
-                db, lease=lease, limit=self.settings.mail_batch_size, only=only
+                db,
+                lease=lease,
+                limit=self.settings.mail_batch_size,
+                max_attempts=self.settings.mail_max_attempts,
+                only=only,
             )
         return list(rows)
 
@@ -137,17 +140,25 @@ class Delivery:
             await self._finish(row, MessageStatus.SKIPPED, report, "campaign cancelled")
             return True
         try:
+            return await self._send(smtp, row, report, campaign)
+        except Exception as error:  # whatever it is, it is this message's alone
+            log.exception("outbox message %s: unexpected error", row.id)
+            await self._retry(row, f"unexpected error: {type(error).__name__}: {error}", report)
+            return False  # the connection is in doubt too
+
+    async def _send(
+        self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
+    ) -> bool:
+        try:
             rendered = self._rendered(row, campaign)
         except (TemplateError, KeyError, ValueError, TypeError) as error:
             log.exception("outbox message %s: cannot render", row.id)
             await self._finish(row, MessageStatus.FAILED, report, f"template error: {error}")
             return True
-        if not _usable(row.recipient):
-            await self._finish(row, MessageStatus.FAILED, report, "no usable email address")
-            return True
         now = self.clock.now()
         try:
-            await smtp.send(self.renderer.email(row, rendered, now=now))
+            to = mailer.address(row.recipient)
+            await smtp.send(self.renderer.email(row, rendered, now=now, to=to.header), to)
         except mailer.Undeliverable as error:
             await self._finish(row, MessageStatus.FAILED, report, str(error), rendered)
             return True
@@ -172,7 +183,7 @@ class Delivery:
     async def _retry(
         self, row: OutboxMessage, error: str, report: Report, rendered: Rendered | None = None
     ) -> None:
-        attempts = row.attempts + 1
+        attempts = row.attempts  # this claim was the attempt
         if attempts >= self.settings.mail_max_attempts:
             await self._finish(row, MessageStatus.FAILED, report, f"gave up: {error}", rendered)
             return
@@ -200,7 +211,7 @@ class Delivery:
             )
         await self._record(
             repository.finish(
-                self._records, row.id, status, attempts=row.attempts + 1, last_error=error, **values
+                self._records, row.id, status, attempts=row.attempts, last_error=error, **values
             )
         )
         counter = {
@@ -214,11 +225,9 @@ class Delivery:
             log.warning("outbox message %s failed: %s", row.id, error)
 
     async def _release(self, row: OutboxMessage) -> None:
-        """Not tried this round: due again at once, attempts unchanged."""
-        await self._record(repository.finish(self._records, row.id, MessageStatus.PENDING))
-
-
-def _usable(address: str) -> bool:
-    _, parsed = parseaddr(address)
-    local, at, domain = parsed.rpartition("@")
-    return bool(local and at and "." in domain)
+        """Not tried this round: due again at once, its claim not counted."""
+        await self._record(
+            repository.finish(
+                self._records, row.id, MessageStatus.PENDING, attempts=row.attempts - 1
+            )
+        )

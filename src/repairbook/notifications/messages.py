@@ -79,7 +79,9 @@ class Renderer:
             attachments.append(self._calendar(row, method))
         return Rendered(subject.strip(), body.lstrip("\n"), html, attachments)
 
-    def email(self, row: OutboxMessage, rendered: Rendered, *, now: datetime) -> Message:
+    def email(
+        self, row: OutboxMessage, rendered: Rendered, *, now: datetime, to: str | None = None
+    ) -> Message:
         """Text and HTML as alternatives, calendar files attached. Built with `email.mime`
         (the compat32 policy): a quarter of the cost of EmailMessage, which parses and
         refolds every header, and that was most of a campaign's sending time."""
@@ -100,7 +102,7 @@ class Renderer:
                 message.attach(part)
         name, address = parseaddr(self.settings.mail_from)
         message["From"] = formataddr((str(Header(name, "utf-8")), address)) if name else address
-        message["To"] = row.recipient
+        message["To"] = to or row.recipient
         message["Subject"] = Header(rendered.subject, "utf-8")  # type: ignore[assignment]
         message["Date"] = format_datetime(now)
         message["Message-ID"] = message_id(row, self.settings)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from repairbook.models.booking import Booking, BookingStatus
@@ -31,12 +31,13 @@ _INSERT_NEW = text("""
     RETURNING id
 """)
 
-_DUE = or_(
-    and_(
-        OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= func.now()
-    ),
+_ABANDONED = and_(
     # A worker that died while sending: its lease has run out, the rows are due again.
-    and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.lease_until <= func.now()),
+    OutboxMessage.status == MessageStatus.SENDING,
+    OutboxMessage.lease_until <= func.now(),
+)
+_DUE = and_(
+    OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= func.now()
 )
 
 
@@ -61,22 +62,54 @@ async def insert_new(db: AsyncSession, mails: Sequence[Mail]) -> list[int]:
 
 
 async def claim(
-    db: AsyncSession, *, lease: timedelta, limit: int, only: int | None = None
+    db: AsyncSession, *, lease: timedelta, limit: int, max_attempts: int, only: int | None = None
 ) -> Sequence[OutboxMessage]:
-    """Take up to `limit` due messages for this worker until the lease runs out, oldest
-    first. SKIP LOCKED: two workers never take the same row."""
-    due = select(OutboxMessage.id).where(_DUE).order_by(OutboxMessage.id).limit(limit)
-    if only is not None:
-        due = due.where(OutboxMessage.id == only)
-    statement = (
+    """Take due messages for this worker until the lease runs out, oldest first; SKIP
+    LOCKED: two workers never take the same row. Every claim counts as an attempt.
+
+    Rows a dead worker left claimed come back one at a time: any of them may be what killed
+    it, and alone it cannot take others down with it again. One claimed as often as
+    attempts allow is given up instead of being taken again."""
+    await _give_up_abandoned(db, max_attempts)
+    for where, count in ((_ABANDONED, 1), (_DUE, limit)):
+        due = select(OutboxMessage.id).where(where).order_by(OutboxMessage.id).limit(count)
+        if only is not None:
+            due = due.where(OutboxMessage.id == only)
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
+            .values(
+                status=MessageStatus.SENDING,
+                lease_until=func.now() + lease,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False)
+        )
+        rows = (await db.scalars(statement)).all()
+        if rows:
+            return sorted(rows, key=lambda row: row.id)
+    return []
+
+
+async def _give_up_abandoned(db: AsyncSession, max_attempts: int) -> None:
+    hopeless = (
+        select(OutboxMessage.id)
+        .where(_ABANDONED, OutboxMessage.attempts >= max_attempts)
+        .with_for_update(skip_locked=True)
+    )
+    await db.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
-        .values(status=MessageStatus.SENDING, lease_until=func.now() + lease)
-        .returning(OutboxMessage)
+        .where(OutboxMessage.id.in_(hopeless.scalar_subquery()))
+        .values(
+            status=MessageStatus.FAILED,
+            lease_until=None,
+            last_error=func.concat(
+                "gave up: its worker stopped while sending it, ", OutboxMessage.attempts, " times"
+            ),
+        )
         .execution_options(synchronize_session=False)
     )
-    rows = (await db.scalars(statement)).all()
-    return sorted(rows, key=lambda row: row.id)
 
 
 # One constant statement for every outcome (built and cached once: constructing a new

@@ -196,10 +196,10 @@ def worker() -> None:
     """Run the background worker: email delivery and scheduled jobs."""
     from repairbook.worker import run_worker
 
-    _stop_on_sigterm()
+    _stop_on_sigterm()  # until the worker runs, which then handles SIGTERM itself
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
-        asyncio.run(run_worker(settings))
+        asyncio.run(run_worker(settings, stop_on_signals=True))
 
 
 @app.command()

@@ -154,8 +154,11 @@ def notices(count: int, user_id: int, email: str) -> list[outbox.Mail]:
 
 
 @contextlib.contextmanager
-def worker_process(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`repairbook worker` as its own process, as a deployment runs it."""
+def worker_process(
+    settings: Settings, tmp_path: Path, **overrides: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`repairbook worker` as its own process, as a deployment runs it (`overrides`:
+    more settings, e.g. `REPAIRBOOK_SMTP_TIMEOUT_SECONDS="5"`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
     env |= {
         "REPAIRBOOK_DATABASE_URL": str(settings.database_url),
@@ -166,7 +169,7 @@ def worker_process(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Po
         "REPAIRBOOK_SMTP_TIMEOUT_SECONDS": "0.5",
         "REPAIRBOOK_MAIL_BATCH_SIZE": "8",
         "REPAIRBOOK_DATA_DIR": str(tmp_path / "data"),
-    }
+    } | overrides
     with (tmp_path / "worker.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "repairbook", "worker"],

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from repairbook.models.accounts import User
 from repairbook.models.booking import Booking, BookingStatus
-from repairbook.models.campaigns import Campaign
+from repairbook.models.campaigns import Campaign, CampaignStatus
 from repairbook.models.notifications import MessageStatus, OutboxMessage
 
 if TYPE_CHECKING:
@@ -143,14 +144,63 @@ async def finish(
     await db.execute(_FINISH, params)
 
 
-async def booking_still_at(db: AsyncSession, booking_id: int, starts_at: datetime) -> bool:
-    """Is the booking still active and still at this time (a reminder is about both)?"""
-    query = select(Booking.id).where(
-        Booking.id == booking_id,
-        Booking.status == BookingStatus.ACTIVE,
-        Booking.starts_at == starts_at,
+async def campaign_unwanted(
+    db: AsyncConnection, campaign_id: int, user_id: int | None
+) -> str | None:
+    """Why a campaign message must not go out now, or None. Locks the campaign and the
+    client FOR SHARE: a cancel or an unsubscribe waits until this message is recorded."""
+    query = (
+        select(Campaign.status, User.marketing_opt_in)
+        .select_from(Campaign)
+        .join(User, User.id == user_id)
+        .where(Campaign.id == campaign_id)
+        .with_for_update(read=True)
     )
-    return (await db.scalar(query)) is not None
+    found = (await db.execute(query)).first()
+    if found is None:
+        return "the client's account is gone"
+    status, opted_in = found
+    if status is CampaignStatus.CANCELLED:
+        return "campaign cancelled"
+    if not opted_in:
+        return "the client unsubscribed"
+    return None
+
+
+async def reminder_unwanted(
+    db: AsyncConnection, booking_id: int | None, data: dict[str, Any], *, now: datetime
+) -> str | None:
+    """Why a reminder must not go out now, or None: the booking as it is (locked FOR SHARE
+    until the reminder is recorded) must be the one the reminder was written from."""
+    if booking_id is None:
+        return "booking cancelled or moved"
+    query = (
+        select(Booking.status, Booking.starts_at)
+        .where(Booking.id == booking_id)
+        .with_for_update(read=True)
+    )
+    found = (await db.execute(query)).first()
+    if found is None or found.status is not BookingStatus.ACTIVE:
+        return "booking cancelled or moved"
+    if found.starts_at != datetime.fromisoformat(data["starts_at"]):
+        return "booking cancelled or moved"
+    return None
+
+
+async def still_claimed(db: AsyncConnection, message_id: int, lease_until: datetime | None) -> bool:
+    """Lock the row; is it still SENDING under this worker's lease (not skipped by a cancel
+    or an unsubscribe, not taken by another worker after the lease ran out)?"""
+    query = (
+        select(OutboxMessage.status, OutboxMessage.lease_until)
+        .where(OutboxMessage.id == message_id)
+        .with_for_update()
+    )
+    found = (await db.execute(query)).first()
+    return (
+        found is not None
+        and found.status is MessageStatus.SENDING
+        and found.lease_until == lease_until
+    )
 
 
 async def counts(db: AsyncSession) -> dict[MessageStatus, int]:

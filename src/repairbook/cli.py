@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -240,6 +241,53 @@ async def _load_catalog(
     return "demo catalog: added " + ", ".join(
         f"{n} {table}" for table, n in sorted(created.items())
     )
+
+
+@app.command()
+def scan(
+    what: Annotated[str, typer.Argument(help="reminders or maintenance.")],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="The moment to scan for, ISO 8601 (e.g. 2026-12-03T21:30); without an "
+            "offset, in the shop's time zone. Default: now."
+        ),
+    ] = None,
+) -> None:
+    """Run one of the worker's scans now, as if the clock said --at: it queues what is due
+    then (the dedupe keys make a repeat harmless); a running worker delivers it."""
+    from repairbook.booking import tasks as booking_tasks
+    from repairbook.clock import utcnow
+    from repairbook.db import Database
+
+    scans = {
+        "reminders": booking_tasks.queue_reminders,
+        "maintenance": booking_tasks.queue_maintenance_notices,
+    }
+    if what not in scans:
+        raise typer.BadParameter("reminders or maintenance", param_hint="WHAT")
+    with _services(redis=False) as settings:
+        _require_current_schema(settings)
+        moment = utcnow()
+        if at is not None:
+            try:
+                moment = datetime.fromisoformat(at)
+            except ValueError:
+                raise typer.BadParameter(
+                    "an ISO 8601 moment, e.g. 2026-12-03T21:30", param_hint="--at"
+                ) from None
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=settings.zone)
+
+        async def run() -> int:
+            assert settings.database_url
+            database = Database.connect(settings.database_url)
+            try:
+                return await scans[what](database, settings, moment)
+            finally:
+                await database.dispose()
+
+        console.print(f"{what} at {moment.isoformat()}: {asyncio.run(run())} queued")
 
 
 @app.command("export-schema")

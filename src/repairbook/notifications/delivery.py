@@ -22,7 +22,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from jinja2 import TemplateError
@@ -162,13 +162,13 @@ class Delivery:
     async def _send(
         self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
     ) -> bool:
+        now = self.clock.now()
         try:
-            rendered = self._rendered(row, campaign)
+            rendered = self._rendered(row, campaign, now)
         except (TemplateError, KeyError, ValueError, TypeError) as error:
             log.exception("outbox message %s: cannot render", row.id)
             await self._finish(row, MessageStatus.FAILED, report, f"template error: {error}")
             return True
-        now = self.clock.now()
         try:
             to = mailer.address(row.recipient)
             await smtp.send(self.renderer.email(row, rendered, now=now, to=to.header), to)
@@ -181,10 +181,14 @@ class Delivery:
         await self._finish(row, MessageStatus.SENT, report, None, rendered, sent_at=now)
         return True
 
-    def _rendered(self, row: OutboxMessage, campaign: Campaign | None) -> Rendered:
-        if row.subject is not None and row.text_body is not None and row.html_body is not None:
-            return Rendered(row.subject, row.text_body, row.html_body, row.attachments)
-        return self.renderer.render(row, campaign)
+    def _rendered(self, row: OutboxMessage, campaign: Campaign | None, now: datetime) -> Rendered:
+        """A retry sends what the first attempt wrote; a reminder is written afresh each
+        time (its «сегодня»/«завтра» is about the moment it is sent)."""
+        subject, text, html = row.subject, row.text_body, row.html_body
+        kept = subject is not None and text is not None and html is not None
+        if kept and row.kind is not MessageKind.VISIT_REMINDER:
+            return Rendered(subject or "", text or "", html or "", row.attachments)
+        return self.renderer.render(row, campaign, now=now)
 
     async def _retry(
         self, row: OutboxMessage, error: str, report: Report, rendered: Rendered | None = None

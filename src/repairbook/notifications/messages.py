@@ -63,14 +63,24 @@ class Renderer:
         )
         env.filters["when"] = self._when
         env.filters["day"] = self._day
+        env.filters["soon"] = self._soon
         return env
 
-    def render(self, row: OutboxMessage, campaign: Campaign | None = None) -> Rendered:
+    def render(
+        self, row: OutboxMessage, campaign: Campaign | None = None, *, now: datetime | None = None
+    ) -> Rendered:
         """Raises a jinja2 error for a broken template or missing data. A campaign message
-        takes its subject and text from its campaign (`c` in the templates)."""
+        takes its subject and text from its campaign (`c` in the templates). `now`: the
+        moment of sending, which «сегодня»/«завтра» is counted from."""
         locale = row.locale if row.locale in _MONTHS else "ru"
         name = row.kind.value.lower()
-        context = {"d": row.data, "c": campaign, "shop": self.settings, "locale": locale}
+        context = {
+            "d": row.data,
+            "c": campaign,
+            "shop": self.settings,
+            "locale": locale,
+            "now": now or datetime.now(UTC),
+        }
         text = self._env.get_template(f"{name}.{locale}.txt").render(context)
         subject, _, body = text.partition("\n")
         html = self._env.get_template(f"{name}.{locale}.html").render(context)
@@ -141,6 +151,15 @@ class Renderer:
         moment = datetime.fromisoformat(value).astimezone(self.settings.zone)
         return f"{self._day(moment.date().isoformat(), locale)}, {moment:%H:%M}"
 
+    def _soon(self, value: str, locale: str, now: datetime) -> str:
+        """A visit counted from `now`: 'сегодня в 10:00', 'завтра в 10:00', or its date."""
+        moment = datetime.fromisoformat(value).astimezone(self.settings.zone)
+        days = (moment.date() - now.astimezone(self.settings.zone).date()).days
+        at = "в" if locale == "ru" else "at"
+        words = {"ru": ("сегодня", "завтра"), "en": ("today", "tomorrow")}[locale]
+        day = words[days] if days in (0, 1) else self._day(moment.date().isoformat(), locale)
+        return f"{day} {at} {moment:%H:%M}"
+
     @staticmethod
     def _day(value: str, locale: str) -> str:
         day = datetime.fromisoformat(value).date()
@@ -161,8 +180,3 @@ def message_id(row: OutboxMessage, settings: Settings) -> str:
 
 def retry_delay(attempts: int, settings: Settings) -> timedelta:
     return timedelta(seconds=min(settings.mail_retry_seconds * 2 ** (attempts - 1), 3600))
-
-
-def calendar_sequence(moment: datetime) -> int:
-    """Later changes of one booking get higher SEQUENCE numbers: seconds since 2020."""
-    return int((moment - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds())

@@ -170,20 +170,28 @@ async def campaign_unwanted(
 async def reminder_unwanted(
     db: AsyncConnection, booking_id: int | None, data: dict[str, Any], *, now: datetime
 ) -> str | None:
-    """Why a reminder must not go out now, or None: the booking as it is (locked FOR SHARE
-    until the reminder is recorded) must be the one the reminder was written from."""
+    """Why a reminder must not go out now, or None: the booking (locked FOR SHARE until the
+    reminder is recorded) must still be active, be the version it was written from, and
+    its visit must not have begun."""
     if booking_id is None:
-        return "booking cancelled or moved"
+        return "booking cancelled"
     query = (
-        select(Booking.status, Booking.starts_at)
+        select(Booking.status, Booking.starts_at, Booking.version)
         .where(Booking.id == booking_id)
         .with_for_update(read=True)
     )
     found = (await db.execute(query)).first()
     if found is None or found.status is not BookingStatus.ACTIVE:
-        return "booking cancelled or moved"
-    if found.starts_at != datetime.fromisoformat(data["starts_at"]):
-        return "booking cancelled or moved"
+        return "booking cancelled"
+    if found.starts_at <= now:
+        return "the visit has begun"
+    written_from = data.get("version")
+    if (
+        found.version != written_from
+        if written_from is not None
+        else found.starts_at != datetime.fromisoformat(data["starts_at"])
+    ):
+        return "booking changed since: the next scan writes one from it as it is"
     return None
 
 

@@ -37,6 +37,7 @@ class Inbox:
         self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531), as aiosmtpd does on request
         self.messages: list[EmailMessage] = []
         self.envelopes: list[list[str]] = []  # RCPT TO of each accepted message
+        self.raw: list[bytes] = []  # each accepted message as it came
         self.answer: str | None = None
         self.delay = 0.0  # seconds before each reply: a slow server
         self.hold_after: int | None = None
@@ -64,6 +65,7 @@ class Inbox:
         with self._lock:
             self.messages.append(message)
             self.envelopes.append(list(envelope.rcpt_tos))
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
 
     def start(self) -> Inbox:

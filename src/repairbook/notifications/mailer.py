@@ -20,7 +20,7 @@ import aiosmtplib
 from repairbook.config import Settings
 
 # Folded only past RFC 5322's hard limit of 998: a long List-Unsubscribe URL stays whole.
-_WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
+WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
 
 
 class Undeliverable(Exception):
@@ -65,7 +65,7 @@ class Mailer:
         self._smtp = smtp
 
     async def send(self, message: Message, to: Address) -> None:
-        data = message.as_bytes(policy=_WIRE)
+        data = message.as_bytes(policy=WIRE)
         sender = parseaddr(message["From"])[1]
         options = ["SMTPUTF8"] if to.smtputf8 else []
         try:

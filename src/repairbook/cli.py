@@ -82,6 +82,8 @@ def _settings() -> Settings:
         _fail("; ".join(_setting_problem(problem) for problem in error.errors()))
     except ConfigurationError as error:
         _fail(str(error))
+    for warning in settings.production_warnings():
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     return settings
 
 

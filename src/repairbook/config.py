@@ -142,7 +142,8 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def check_production_ready(self) -> None:
-        """Refuse to run in production with the well-known development secret."""
+        """Refuse to run in production with the well-known development secret, or without
+        the public address that email links point to."""
         if self.is_production and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY is the development default; set a long random secret "
@@ -152,3 +153,17 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY must be at least 32 characters in production"
             )
+        if self.is_production and "public_url" not in self.model_fields_set:
+            raise ConfigurationError(
+                "REPAIRBOOK_PUBLIC_URL must be set in production: it is the address in every "
+                "email's links and List-Unsubscribe header (e.g. https://shop.example.com)"
+            )
+
+    def production_warnings(self) -> list[str]:
+        """Settings production runs with, but should not."""
+        if self.is_production and not self.public_url.startswith("https://"):
+            return [
+                f"REPAIRBOOK_PUBLIC_URL is {self.public_url!r}, not https: unsubscribe links "
+                "and their tokens travel in the clear"
+            ]
+        return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from repairbook.campaigns.tasks import send_campaign
 from repairbook.config import Settings
@@ -46,12 +46,20 @@ def one_batch(resources: Resources, settings: Settings) -> Delivery:
     return Delivery(resources.database, patient, resources.clock)
 
 
+async def someone_waits_for_a_lock(delivery: Delivery) -> None:
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    async with asyncio.timeout(30), delivery.database.engine.connect() as connection:
+        while not (await connection.execute(query)).scalar():
+            await connection.rollback()  # pg_stat_activity is read once per transaction
+            await asyncio.sleep(0.02)
+
+
 async def while_the_fourth_is_in_flight(inbox: Inbox, delivery: Delivery, stop: Any) -> Any:
     inbox.hold_after = 3
     sending = asyncio.create_task(delivery.deliver_due())
     await inbox.all_waiting()
     stopping = asyncio.create_task(stop())
-    await asyncio.sleep(0.5)  # the stop waits for the message the server is answering
+    await someone_waits_for_a_lock(delivery)  # the stop waits for the message in flight
     inbox.release.set()
     result = await stopping
     await sending
@@ -85,11 +93,11 @@ async def test_unsubscribing_while_a_worker_sends_the_campaign(
     tokens = [row.headers["List-Unsubscribe"].split("token=")[1].rstrip(">") for row in rows]
     delivery = one_batch(api.resources, mail_settings)
 
-    async def unsubscribe_the_fourth_and_the_seventh() -> None:
-        for token in (tokens[3], tokens[6]):
+    async def unsubscribe_the_seventh_and_the_fourth() -> None:
+        for token in (tokens[6], tokens[3]):  # the fourth's waits for its message in flight
             await api.ok(UNSUBSCRIBE, {"t": token})
 
-    await while_the_fourth_is_in_flight(inbox, delivery, unsubscribe_the_fourth_and_the_seventh)
+    await while_the_fourth_is_in_flight(inbox, delivery, unsubscribe_the_seventh_and_the_fourth)
     found = await outcomes(api.resources)
     sent = [r for r, s in found if s is MessageStatus.SENT]
     assert sorted(sent) == sorted(str(m["To"]) for m in inbox.messages)

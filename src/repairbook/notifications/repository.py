@@ -144,17 +144,32 @@ async def finish(
     await db.execute(_FINISH, params)
 
 
+# Advisory lock keys of campaigns: a delivery holds one shared for each campaign message it
+# sends, `cancelCampaign` takes it exclusively. PostgreSQL queues lock requests in order, so
+# a cancel waits for the message in flight only, never for a stream of them (a row lock
+# would let each next message's FOR SHARE slip in ahead of the waiting cancel).
+_CAMPAIGN_LOCKS = 0x4D41494C << 32
+
+
+async def hold_campaign(db: AsyncSession, campaign_id: int) -> None:
+    """Wait for the campaign message being sent right now, and keep the next one from
+    starting until this transaction ends."""
+    await db.execute(select(func.pg_advisory_xact_lock(_CAMPAIGN_LOCKS + campaign_id)))
+
+
 async def campaign_unwanted(
     db: AsyncConnection, campaign_id: int, user_id: int | None
 ) -> str | None:
-    """Why a campaign message must not go out now, or None. Locks the campaign and the
-    client FOR SHARE: a cancel or an unsubscribe waits until this message is recorded."""
+    """Why a campaign message must not go out now, or None. Holds the campaign's lock
+    shared and the client's row FOR SHARE until this message is recorded: a cancel or an
+    unsubscribe waits for it, and every later message sees them."""
+    await db.execute(select(func.pg_advisory_xact_lock_shared(_CAMPAIGN_LOCKS + campaign_id)))
     query = (
         select(Campaign.status, User.marketing_opt_in)
         .select_from(Campaign)
         .join(User, User.id == user_id)
         .where(Campaign.id == campaign_id)
-        .with_for_update(read=True)
+        .with_for_update(read=True, of=User)
     )
     found = (await db.execute(query)).first()
     if found is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -157,3 +158,30 @@ async def test_sigterm_finishes_the_message_in_flight_and_releases_the_rest(
     assert sorted(found) == sorted(
         [(MessageStatus.SENT, 1)] * 6 + [(MessageStatus.PENDING, 0)] * 14
     )
+
+
+async def test_the_worker_delivers_around_a_poison_address(
+    api: Api, resources: Resources, mail_settings: Settings, inbox: Inbox, tmp_path: Path
+) -> None:
+    """One address the server cannot take (a non-ASCII local part, no SMTPUTF8) among 20:
+    the real worker fails that one with its reason and sends the 19 others."""
+    person = await api.person()
+    mails = notices(20, int(person.id), "someone@example.com")
+    mails[7] = dataclasses.replace(mails[7], recipient="пётр@example.com")
+    async with unit_of_work(resources.database) as db:
+        await outbox.queue(db, mails)
+    with worker_process(mail_settings, tmp_path):
+        await inbox.wait_for(19, seconds=30)
+        async with asyncio.timeout(10):
+            unfinished = {MessageStatus.SENDING, MessageStatus.PENDING}
+            while unfinished & set(found := await statuses(resources)):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)  # rows written by another process
+    assert found.count(MessageStatus.SENT) == 19
+    assert found[7] is MessageStatus.FAILED
+    async with resources.sessions() as db:
+        error = await db.scalar(
+            select(OutboxMessage.last_error).where(OutboxMessage.recipient == "пётр@example.com")
+        )
+    assert error
+    assert "SMTPUTF8" in error
+    assert len(inbox.messages) == 19

@@ -78,6 +78,7 @@ def _settings() -> Settings:
     try:
         settings = Settings()
         settings.check_production_ready()
+        settings.check_public_url()
     except ValidationError as error:
         _fail("; ".join(_setting_problem(problem) for problem in error.errors()))
     except ConfigurationError as error:

@@ -142,8 +142,7 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def check_production_ready(self) -> None:
-        """Refuse to run in production with the well-known development secret, or without
-        the public address that email links point to."""
+        """Refuse to run in production with the well-known development secret."""
         if self.is_production and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY is the development default; set a long random secret "
@@ -153,6 +152,10 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY must be at least 32 characters in production"
             )
+
+    def check_public_url(self) -> None:
+        """Refuse to start production (the command line) without the public address that
+        email links point to: its default would put 127.0.0.1 in every one of them."""
         if self.is_production and "public_url" not in self.model_fields_set:
             raise ConfigurationError(
                 "REPAIRBOOK_PUBLIC_URL must be set in production: it is the address in every "

@@ -243,6 +243,10 @@ def test_sigterm_stops_the_command_and_its_embedded_servers(tmp_path: Path, comm
     [
         ({"REPAIRBOOK_ENV": "production"}, "REPAIRBOOK_SECRET_KEY is the development default"),
         (
+            {"REPAIRBOOK_ENV": "production", "REPAIRBOOK_SECRET_KEY": "k" * 40},
+            "REPAIRBOOK_PUBLIC_URL must be set in production",
+        ),
+        (
             {"REPAIRBOOK_ENV": "production", "REPAIRBOOK_SECRET_KEY": "short"},
             "REPAIRBOOK_SECRET_KEY must be at least 32 characters",
         ),
@@ -305,7 +309,30 @@ def test_production_never_starts_embedded_servers(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv(f"REPAIRBOOK_{name}", raising=False)
     monkeypatch.setenv("REPAIRBOOK_ENV", "production")
     monkeypatch.setenv("REPAIRBOOK_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("REPAIRBOOK_PUBLIC_URL", "https://shop.example.com")
     result = runner.invoke(app, ["worker"])
     assert result.exit_code == 2
     assert "REPAIRBOOK_DATABASE_URL" in result.output
     assert "REPAIRBOOK_SMTP_HOST" in result.output
+
+
+def test_production_warns_when_links_are_not_https(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env |= {
+        "REPAIRBOOK_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+        "REPAIRBOOK_ENV": "production",
+        "REPAIRBOOK_SECRET_KEY": "k" * 40,
+        "REPAIRBOOK_PUBLIC_URL": "http://shop.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "repairbook", "worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    warning, error = result.stderr.strip().splitlines()
+    assert warning.startswith("warning: REPAIRBOOK_PUBLIC_URL is 'http://shop.example.com', not")
+    assert error.startswith("error: production needs REPAIRBOOK_DATABASE_URL")
+    assert result.returncode == 2

@@ -5,7 +5,7 @@ same key with other input is refused (IDEMPOTENCY_KEY_REUSED) instead of silentl
 with the old booking. Rows made before this column have no digest and are taken as matching.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30 10:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

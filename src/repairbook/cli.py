@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -77,10 +78,13 @@ def _settings() -> Settings:
     try:
         settings = Settings()
         settings.check_production_ready()
+        settings.check_public_url()
     except ValidationError as error:
         _fail("; ".join(_setting_problem(problem) for problem in error.errors()))
     except ConfigurationError as error:
         _fail(str(error))
+    for warning in settings.production_warnings():
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     return settings
 
 
@@ -227,11 +231,11 @@ def worker() -> None:
     from repairbook.observability.metrics import serve_worker_metrics
     from repairbook.worker import run_worker
 
-    _stop_on_sigterm()
+    _stop_on_sigterm()  # until the worker runs, which then handles SIGTERM itself
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
         serve_worker_metrics(settings)
-        asyncio.run(run_worker(settings))
+        asyncio.run(run_worker(settings, stop_on_signals=True))
 
 
 @app.command()
@@ -361,6 +365,53 @@ async def _load_catalog(
     return "demo catalog: added " + ", ".join(
         f"{n} {table}" for table, n in sorted(created.items())
     )
+
+
+@app.command()
+def scan(
+    what: Annotated[str, typer.Argument(help="reminders or maintenance.")],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="The moment to scan for, ISO 8601 (e.g. 2026-12-03T21:30); without an "
+            "offset, in the shop's time zone. Default: now."
+        ),
+    ] = None,
+) -> None:
+    """Run one of the worker's scans now, as if the clock said --at: it queues what is due
+    then (the dedupe keys make a repeat harmless); a running worker delivers it."""
+    from repairbook.booking import tasks as booking_tasks
+    from repairbook.clock import utcnow
+    from repairbook.db import Database
+
+    scans = {
+        "reminders": booking_tasks.queue_reminders,
+        "maintenance": booking_tasks.queue_maintenance_notices,
+    }
+    if what not in scans:
+        raise typer.BadParameter("reminders or maintenance", param_hint="WHAT")
+    with _services(redis=False) as settings:
+        _require_current_schema(settings)
+        moment = utcnow()
+        if at is not None:
+            try:
+                moment = datetime.fromisoformat(at)
+            except ValueError:
+                raise typer.BadParameter(
+                    "an ISO 8601 moment, e.g. 2026-12-03T21:30", param_hint="--at"
+                ) from None
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=settings.zone)
+
+        async def run() -> int:
+            assert settings.database_url
+            database = Database.connect(settings.database_url)
+            try:
+                return await scans[what](database, settings, moment)
+            finally:
+                await database.dispose()
+
+        console.print(f"{what} at {moment.isoformat()}: {asyncio.run(run())} queued")
 
 
 @app.command("export-schema")

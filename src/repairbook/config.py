@@ -212,3 +212,21 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY must be at least 32 characters in production"
             )
+
+    def check_public_url(self) -> None:
+        """Refuse to start production (the command line) without the public address that
+        email links point to: its default would put 127.0.0.1 in every one of them."""
+        if self.is_production and "public_url" not in self.model_fields_set:
+            raise ConfigurationError(
+                "REPAIRBOOK_PUBLIC_URL must be set in production: it is the address in every "
+                "email's links and List-Unsubscribe header (e.g. https://shop.example.com)"
+            )
+
+    def production_warnings(self) -> list[str]:
+        """Settings production runs with, but should not."""
+        if self.is_production and not self.public_url.startswith("https://"):
+            return [
+                f"REPAIRBOOK_PUBLIC_URL is {self.public_url!r}, not https: unsubscribe links "
+                "and their tokens travel in the clear"
+            ]
+        return []

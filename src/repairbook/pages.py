@@ -1,9 +1,11 @@
 """The few plain pages the server answers outside GraphQL: unsubscribing from campaigns,
 verifying an address, setting a forgotten password.
 
-`GET /unsubscribe?token=…` is the link in every campaign email; `POST` to the same URL is
-RFC 8058's one-click unsubscribe that mail programs send (body `List-Unsubscribe=One-Click`).
-Both end the client's consent and answer with a short page in the client's language.
+`GET /unsubscribe?token=…` is the link in every campaign email. Opening it changes
+nothing (mail security scanners open links, and HEAD is a GET): it shows a short page in the
+client's language with a button that POSTs to the same URL. A `POST` there — that button, or
+RFC 8058's one-click unsubscribe that mail programs send (body `List-Unsubscribe=One-Click`)
+— ends the client's consent and answers with a page saying so.
 
 `/verify?token=…` and `/reset-password?token=…` are the links in account emails, for people
 without a frontend. Mail scanners open links, so GET only shows a page whose button (or
@@ -25,17 +27,25 @@ from repairbook.campaigns import service as campaigns
 from repairbook.db import unit_of_work
 from repairbook.errors import InvalidInput, LinkRefused
 from repairbook.resources import Resources
+from repairbook.schema.language import say
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'"
 _TEXTS = {
     "ru": {
+        "ask": ("Отписаться от рассылки?", "Нажмите кнопку, и мы больше не будем присылать вам "
+                "новости и предложения. Письма о ваших записях по-прежнему будут приходить."),
+        "button": ("Отписаться", ""),
         "done": ("Вы отписались", "Мы больше не будем присылать вам новости и предложения. "
                  "Письма о ваших записях по-прежнему будут приходить. Подписаться снова можно "
                  "в профиле."),
-        "bad": ("Ссылка не работает", "Эта ссылка для отписки недействительна или устарела: "
-                "{reason}. Отписаться можно в профиле."),
+        # The reason is the error's English message: not shown in a Russian page.
+        "bad": ("Ссылка не работает", "Эта ссылка для отписки недействительна или устарела. "
+                "Отписаться можно в профиле."),
     },
     "en": {
+        "ask": ("Unsubscribe from news and offers?", "Press the button and we will not send you "
+                "news and offers any more. Emails about your bookings will still arrive."),
+        "button": ("Unsubscribe", ""),
         "done": ("You are unsubscribed", "We will not send you news and offers any more. Emails "
                  "about your bookings will still arrive. You can subscribe again in your profile."),
         "bad": ("This link does not work", "This unsubscribe link is invalid or has expired: "
@@ -49,21 +59,39 @@ async def unsubscribe(request: Request) -> Response:
     token = request.query_params.get("token", "")
     try:
         async with unit_of_work(resources.database) as db:
-            user = await campaigns.unsubscribe(db, token, settings=resources.settings)
+            if request.method == "POST":
+                user = await campaigns.unsubscribe(db, token, settings=resources.settings)
+            else:
+                user = await campaigns.unsubscriber(db, token, settings=resources.settings)
     except InvalidInput as error:
         return _page(_language(request), "bad", 400, reason=error.message)
-    return _page(user.locale, "done", 200)
+    if request.method == "POST":
+        return _page(user.locale, "done", 200)
+    return _page(user.locale, "ask", 200, form=f"?{urlencode({'token': token})}")
 
 
-def _page(locale: str, which: str, status: int, **values: str) -> Response:
-    title, text = _TEXTS.get(locale, _TEXTS["ru"])[which]
+def _page(
+    locale: str, which: str, status: int, *, form: str | None = None, **values: str
+) -> Response:
+    texts = _TEXTS.get(locale, _TEXTS["ru"])
+    title, text = texts[which]
     body = escape(text.format(**values))
+    button = ""
+    if form is not None:
+        label = escape(texts["button"][0])
+        button = (
+            f'<form method="post" action="{escape(form)}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            f'<button type="submit" style="font-size: 1.1em; padding: 0.5em 1.5em;">{label}'
+            "</button></form>"
+        )
     html = (
         f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex">'
         f"<title>{escape(title)}</title></head>"
         f'<body style="font-family: sans-serif; max-width: 32em; margin: 3em auto;">'
-        f"<h1>{escape(title)}</h1><p>{body}</p></body></html>"
+        f"<h1>{escape(title)}</h1><p>{body}</p>{button}</body></html>"
     )
     return HTMLResponse(html, status, headers={"content-security-policy": _CSP})
 
@@ -115,7 +143,7 @@ async def verify_email(request: Request) -> Response:
                 db, token, settings=resources.settings, now=resources.clock.now()
             )
     except InvalidInput as error:
-        return _notice(language, "bad", 400, reason=error.message)
+        return _notice(language, "bad", 400, reason=say(error.message, error.code, language))
     return _notice(user.locale, "verified", 200)
 
 
@@ -138,7 +166,7 @@ async def reset_password(request: Request) -> Response:
                 settings=settings, now=now,
             )  # fmt: skip
     except LinkRefused as error:
-        return _notice(language, "bad", 400, reason=error.message)
+        return _notice(language, "bad", 400, reason=say(error.message, error.code, language))
     except InvalidInput as error:  # the password breaks a rule: the form again, saying why
         return _form(language, "reset", "/reset-password", token, password=True, error=error)
     return _notice(user.locale, "was_reset", 200)
@@ -163,7 +191,9 @@ def _form(
         if password
         else ""
     )
-    problem = f'<p role="alert">{escape(error.message)}</p>' if error else ""
+    problem = (
+        f'<p role="alert">{escape(say(error.message, error.code, language))}</p>' if error else ""
+    )
     body = (
         f'<p>{escape(text)}</p>{problem}<form method="post" action="{action}">{field}'
         f'<p><button type="submit">{escape(button)}</button></p></form>'

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TypeAlias
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import DateTime, Row, Select, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking.availability import SlotBooking
@@ -16,6 +16,7 @@ from repairbook.models.accounts import User
 from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.cars import Car
 from repairbook.models.catalog import CarModel, Receptionist, RepairKind, RepairType
+from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 
 # A booking with what its emails say: client, car model, plate, repair, receptionist's names.
 BookingFacts: TypeAlias = "Row[Booking, User, str, str, str, str, str]"
@@ -153,13 +154,34 @@ async def mail_facts(db: AsyncSession, booking_id: int) -> BookingFacts:
     return (await db.execute(_booking_facts().where(Booking.id == booking_id))).one()
 
 
-async def reminder_batch(
-    db: AsyncSession, day: date, *, after_id: int, limit: int
+async def reminders_due(
+    db: AsyncSession, now: datetime, days: tuple[date, date], *, after_id: int, limit: int
 ) -> Sequence[BookingFacts]:
-    """The next `limit` active bookings on `day` (by id, after `after_id`), with their facts."""
+    """The next `limit` active bookings (by id, after `after_id`) on `days` (first, last)
+    whose visit has not begun and that have no reminder yet: none written from their
+    current version, none sent for their current start time. With their facts."""
+    reminded = select(OutboxMessage.id).where(
+        OutboxMessage.booking_id == Booking.id,
+        OutboxMessage.kind == MessageKind.VISIT_REMINDER,
+        or_(
+            OutboxMessage.dedupe_key
+            == func.concat("booking:", Booking.id, ":reminder:v", Booking.version),
+            and_(
+                OutboxMessage.status == MessageStatus.SENT,
+                cast(OutboxMessage.data["starts_at"].astext, DateTime(timezone=True))
+                == Booking.starts_at,
+            ),
+        ),
+    )
     query = (
         _booking_facts()
-        .where(Booking.day == day, Booking.status == BookingStatus.ACTIVE, Booking.id > after_id)
+        .where(
+            Booking.day.between(*days),
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.starts_at > now,
+            Booking.id > after_id,
+            ~reminded.exists(),
+        )
         .order_by(Booking.id)
         .limit(limit)
     )

@@ -5,7 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    FetchedValue,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    text,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,6 +97,11 @@ class Booking(Timestamped, Base):
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # 0 when made; every change adds one (a trigger, migration 0009): the calendar files'
+    # SEQUENCE, and what a reminder checks at send time. Read back after each flush.
+    version: Mapped[int] = mapped_column(server_default="0", server_onupdate=FetchedValue())
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - read once by the mapper
 
 
 class Quote(Base):

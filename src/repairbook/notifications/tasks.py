@@ -3,6 +3,8 @@ safe to run twice or on two workers at once: rows are claimed with SKIP LOCKED."
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -33,9 +35,16 @@ def delivery_requester(redis: ArqRedis) -> Consumer:
 
 
 async def deliver_outbox(ctx: dict[str, Any]) -> dict[str, int]:
-    """Deliver everything due; the minutely sweep and the after-commit job are this."""
+    """Deliver everything due; the sweep and the after-commit job are this. One delivery at
+    a time per worker process (`delivery_lock`): a process killed mid-send can then have
+    sent at most one message it had not recorded yet."""
     resources = ctx["resources"]
-    report = await Delivery(resources.database, resources.settings, resources.clock).deliver_due()
+    delivery = Delivery(
+        resources.database, resources.settings, resources.clock, stopping=ctx.get("stopping")
+    )
+    lock: asyncio.Lock | None = ctx.get("delivery_lock")
+    async with lock or contextlib.nullcontext():
+        report = await delivery.deliver_due()
     if any(asdict(report).values()):
         log.info("outbox: %s", asdict(report))
     return asdict(report)

@@ -119,6 +119,7 @@ EXACT: dict[str, str] = {
     "Your address is verified already": "Ваш адрес уже подтверждён",
     "Delete your own account with deleteAccount": "Свою учётную запись удаляют через deleteAccount",
     "This link is invalid": "Эта ссылка недействительна",
+    "This link was already used, or the password was changed since it was sent": "Эта ссылка уже использована, или пароль с тех пор изменён",
     "This link has expired; ask for a new one": "Срок действия ссылки истёк; запросите новую",
     "This link is for an account that no longer exists": "Эта ссылка для учётной записи, которой больше нет",
     "This link was already used: the address is verified": "Эта ссылка уже использована: адрес подтверждён",

@@ -154,7 +154,8 @@ def finish(request: Request, response: Response, media: str) -> Response:
     # Looked for, not parsed: a board answered from memory must stay cheap. A body that
     # merely mentions the word costs one parse and, over GET, one answer not kept.
     errors = b'"errors"' in body
-    if errors and media == GRAPHQL_RESPONSE and status == 200:
+    # 400 already: several operations and no operationName (request_checks.py).
+    if errors and media == GRAPHQL_RESPONSE and status in (200, 400):
         answer = _parse(body)
         if answer is not None and _request_error(answer):
             answer.pop("data", None)

@@ -34,7 +34,7 @@ async def server(settings: Settings, api: Api) -> AsyncIterator[Instance]:
 
 def refused(response: httpx.Response, status: int = 400) -> dict[str, Any]:
     assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"].split(";")[0] == "application/json"
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     return dict(error)

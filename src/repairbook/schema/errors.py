@@ -23,7 +23,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
-from repairbook.schema.language import RU, about_the_document, internal, say
+from repairbook.schema.language import RU, about_the_document, internal, knows, say
 
 log = logging.getLogger("repairbook.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
@@ -59,7 +59,10 @@ def _said(error: GraphQLError, request_id: str, production: bool, language: str)
     if error.extensions and "code" in error.extensions:
         # Refused before execution with a code already (request checks, limits).
         code = _code(error.extensions["code"])
-        message = say(error.message, code, language) if code else error.message
+        if code and (knows(error.message) or code is not ErrorCode.BAD_USER_INPUT):
+            message = say(error.message, code, language)
+        else:  # a limit on the document: for programmers, as validation's messages are
+            message = about_the_document(error.message, language)
         return _copy(error, message, dict(error.extensions))
     original = error.original_error
     if isinstance(original, GraphQLError) and original.original_error is not None:

@@ -194,6 +194,15 @@ def pick(accept_language: str | None, locale: str | None) -> str:
     return EN if locale == EN else RU
 
 
+def knows(message: str) -> bool:
+    """Whether `message` has a Russian form of its own (not just its code's)."""
+    return (
+        message in EXACT
+        or _WAIT.fullmatch(message) is not None
+        or any(pattern.fullmatch(message) for pattern, _ in PATTERNS)
+    )
+
+
 def say(message: str, code: ErrorCode, language: str) -> str:
     """A domain error's message in `language` (messages are written in English)."""
     if language == EN:

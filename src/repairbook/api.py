@@ -34,6 +34,7 @@ from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.resolvers.shop import ShopQuery
+from repairbook.resolvers.worktime import WorkingTimeMutation, WorkingTimeQuery
 from repairbook.schema.descriptions import describe
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
@@ -49,6 +50,7 @@ Query = merge_types(
         ShopQuery,
         CatalogQuery,
         BookingQuery,
+        WorkingTimeQuery,
         NotificationQuery,
         CampaignQuery,
     ),
@@ -61,6 +63,7 @@ Mutation = merge_types(
         CatalogMutation,
         CarMutation,
         BookingMutation,
+        WorkingTimeMutation,
         NotificationMutation,
         CampaignMutation,
     ),

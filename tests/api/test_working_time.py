@@ -14,6 +14,7 @@ from repairbook.models.accounts import Role
 from repairbook.models.booking import BoardVersion, Booking, BookingStatus
 from repairbook.models.notifications import MessageKind, OutboxMessage
 from tests.api.booking_support import BOOK, book_input, client_with_car, slot_of
+from tests.api.test_board_cache import read, warm
 from tests.factories import Catalog
 from tests.helpers import Api
 
@@ -332,3 +333,86 @@ async def test_a_booking_racing_a_change_of_working_time_lands_before_it_or_is_r
             )
             assert len(list(active)) == (1 if codes[0] == "OK" else 0)
     assert sum(outcomes.values()) == 12
+
+
+async def test_a_cached_board_shows_a_change_of_working_time_at_once(
+    api: Api, catalog: Catalog
+) -> None:
+    token = await staff(api)
+    r0 = catalog.receptionist_ids[0]
+    changed, untouched = api.at(4, "10:00")[:10], api.at(5, "10:00")[:10]
+    await warm(api, changed, query=BOARD)
+    await warm(api, untouched, query=BOARD)
+    await api.ok(SET_EXCEPTION, {"r": str(r0), "f": changed, "t": changed}, token)
+    board, cached = await read(api, changed, query=BOARD)
+    assert cached == "MISS"
+    assert str(r0) not in {x["id"] for x in board["receptionists"]}
+    _, cached = await read(api, untouched, query=BOARD)
+    assert cached == "HIT"
+
+
+def _any(catalog: Catalog, car: str, starts: str) -> dict[str, Any]:
+    variables = book_input(catalog, car, starts)
+    del variables["i"]["receptionistId"]
+    return variables
+
+
+async def test_any_receptionist_books_the_least_busy_one_who_works_then(
+    api: Api, catalog: Catalog
+) -> None:
+    token = await staff(api)
+    r0, r1 = catalog.receptionist_ids
+    # r0 already has a booking that day: the next "any" booking goes to r1, then ties go
+    # to the lower id.
+    first, first_car = await client_with_car(api, catalog)
+    await api.ok(BOOK, book_input(catalog, first_car, api.at(6, "09:00")), first.token)
+    picked = []
+    for at in ("10:00", "11:00", "12:00"):
+        person, car = await client_with_car(api, catalog)
+        booked = await api.ok(BOOK, _any(catalog, car, api.at(6, at)), person.token)
+        picked.append(int(booked["bookSlot"]["receptionist"]["id"]))
+    assert picked == [r1, min(r0, r1), max(r0, r1)]
+    # Only working receptionists are chosen; nobody working then is SLOT_UNAVAILABLE.
+    d = api.at(7, "10:00")[:10]
+    await api.ok(SET_EXCEPTION, {"r": str(r0), "f": d, "t": d}, token)
+    hours = {"from": "08:00", "to": "12:00", "breaks": []}
+    await api.ok(SET_EXCEPTION, {"r": str(r1), "f": d, "t": d, "h": hours}, token)
+    person, car = await client_with_car(api, catalog)
+    error = await api.error(BOOK, _any(catalog, car, api.at(7, "15:00")), person.token)
+    assert (error["code"], error["message"]) == (
+        "SLOT_UNAVAILABLE",
+        "No receptionist works at this time",
+    )
+    booked = await api.ok(BOOK, _any(catalog, car, api.at(7, "10:00")), person.token)
+    assert booked["bookSlot"]["receptionist"]["id"] == str(r1)
+    other, other_car = await client_with_car(api, catalog)
+    error = await api.error(BOOK, _any(catalog, other_car, api.at(7, "10:00")), other.token)
+    assert error["code"] == "SLOT_TAKEN"
+    board = (await api.ok(BOARD, {"d": d}))["availability"]
+    times = {datetime.fromisoformat(t["startsAt"]): t for t in board["times"]}
+    ten = times[datetime.fromisoformat(api.at(7, "10:00"))]
+    assert (ten["freeReceptionists"], ten["bookable"], ten["closedReason"]) == (0, False, None)
+    nine = times[datetime.fromisoformat(api.at(7, "09:00"))]
+    assert (nine["freeReceptionists"], nine["bookable"]) == (1, True)
+
+
+async def test_concurrent_any_bookings_for_one_start_never_share_a_receptionist(
+    api: Api, catalog: Catalog
+) -> None:
+    for n in range(6):
+        starts = api.at(20 + n, "10:00")
+        clients = [await client_with_car(api, catalog) for _ in range(3)]
+        bodies = await asyncio.gather(
+            *(api.post(BOOK, _any(catalog, car, starts), person.token) for person, car in clients)
+        )
+        codes = Counter(
+            "OK" if "errors" not in body else body["errors"][0]["extensions"]["code"]
+            for body in bodies
+        )
+        assert codes == Counter({"OK": 2, "SLOT_TAKEN": 1}), bodies
+        chosen = [
+            body["data"]["bookSlot"]["receptionist"]["id"]
+            for body in bodies
+            if "errors" not in body
+        ]
+        assert sorted(chosen) == sorted(str(r) for r in catalog.receptionist_ids)

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -328,7 +329,8 @@ async def _load_catalog(
         def step(name: str) -> None:
             progress.update(task, advance=1, description=f"Loading {name}")
 
-        created = await catalog_seed.load_demo_catalog(db, step)
+        today = datetime.now(settings.zone).date()
+        created = await catalog_seed.load_demo_catalog(db, step, today=today)
     if not created:
         return "demo catalog: nothing to add, everything is there"
     return "demo catalog: added " + ", ".join(

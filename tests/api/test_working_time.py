@@ -79,6 +79,8 @@ async def test_plans_are_refused_outside_the_shop_day_off_grid_or_with_overlappi
         ),
         ([day("09:00-18:00", (("08:00", "09:30"),), on="MONDAY")], "days[0].breaks[0].from"),
         ([day("09:00-18:00", on="MONDAY"), day("10:00-11:00", on="MONDAY")], "days[1].weekday"),
+        ([day("09:00:30-18:00", on="MONDAY")], "days[0].from"),
+        ([day("09:00+03:00-18:00", on="MONDAY")], "days[0].from"),
     ]
     for days, field in cases:
         error = await api.error(SET_PLAN, {"r": r, "days": days}, token)

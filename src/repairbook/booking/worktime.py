@@ -143,6 +143,8 @@ def check_hours(calendar: Calendar, entry: HoursEntry, where: str) -> WorkDay:
     step = int(calendar.slot.total_seconds()) // 60
 
     def on_grid(moment: time, name: str) -> int:
+        if moment.tzinfo is not None:
+            raise InvalidInput("Times are shop time, without an offset", field=name)
         value = minutes(moment)
         if moment.second or moment.microsecond or (value - opens) % step:
             raise InvalidInput(

@@ -115,6 +115,7 @@ EXACT: dict[str, str] = {
     "`to` must be after `from`": "`to` должно быть позже `from`",
     "A break is inside the working hours": "Перерыв должен быть внутри рабочего времени",
     "Breaks may not overlap": "Перерывы не должны пересекаться",
+    "Times are shop time, without an offset": "Время — местное время сервиса, без сдвига от UTC",
     "Active bookings fall outside the new working time: move or cancel them, or ask to cancel them with the change": "Активные записи окажутся вне нового рабочего времени: перенесите или отмените их, или попросите отменить их вместе с изменением",
     "This slot is in the past": "Это время уже прошло",
     "This unsubscribe link is for an account that no longer exists": "Ссылка для отписки относится к удалённой учётной записи",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from repairbook.models.accounts import Role
 from repairbook.models.booking import BoardVersion, Booking, BookingStatus
 from repairbook.models.notifications import MessageKind, OutboxMessage
-from tests.api.booking_support import BOOK, book_input, client_with_car, slot_of
+from tests.api.booking_support import BOOK, MOVE, book_input, client_with_car, slot_of
 from tests.api.test_board_cache import read, warm
 from tests.factories import Catalog
 from tests.helpers import Api
@@ -418,3 +418,28 @@ async def test_concurrent_any_bookings_for_one_start_never_share_a_receptionist(
             if "errors" not in body
         ]
         assert sorted(chosen) == sorted(str(r) for r in catalog.receptionist_ids)
+
+
+async def test_a_booking_is_not_moved_outside_working_time(api: Api, catalog: Catalog) -> None:
+
+    token = await staff(api)
+    r0, r1 = catalog.receptionist_ids
+    person, car = await client_with_car(api, catalog)
+    booked = (await api.ok(BOOK, book_input(catalog, car, api.at(11, "09:00")), person.token))[
+        "bookSlot"
+    ]
+    d = api.at(11, "10:00")[:10]
+    hours = {"from": "08:00", "to": "12:00", "breaks": [{"from": "10:00", "to": "10:30"}]}
+    await api.ok(SET_EXCEPTION, {"r": str(r1), "f": d, "t": d, "h": hours}, token)
+    for at, message in (
+        ("10:00", "This receptionist is on a break at this time"),
+        ("12:00", "This receptionist does not work at this time"),
+    ):
+        move = {"id": booked["id"], "r": str(r1), "s": api.at(11, at)}
+        error = await api.error(MOVE, move, person.token)
+        assert (error["code"], error["message"]) == ("SLOT_UNAVAILABLE", message)
+    moved = await api.ok(
+        MOVE, {"id": booked["id"], "r": str(r1), "s": api.at(11, "11:00")}, person.token
+    )
+    assert moved["rescheduleBooking"]["receptionist"]["id"] == str(r1)
+    assert r0 != r1

@@ -421,7 +421,6 @@ async def test_concurrent_any_bookings_for_one_start_never_share_a_receptionist(
 
 
 async def test_a_booking_is_not_moved_outside_working_time(api: Api, catalog: Catalog) -> None:
-
     token = await staff(api)
     r0, r1 = catalog.receptionist_ids
     person, car = await client_with_car(api, catalog)

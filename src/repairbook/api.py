@@ -35,6 +35,7 @@ from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
 from repairbook.resolvers.shop import ShopQuery
+from repairbook.resolvers.worktime import WorkingTimeMutation, WorkingTimeQuery
 from repairbook.schema.descriptions import describe
 from repairbook.schema.document_limits import CheckedValidationCache, DocumentLimits
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
@@ -51,6 +52,7 @@ Query = merge_types(
         ShopQuery,
         CatalogQuery,
         BookingQuery,
+        WorkingTimeQuery,
         NotificationQuery,
         CampaignQuery,
     ),
@@ -63,6 +65,7 @@ Mutation = merge_types(
         CatalogMutation,
         CarMutation,
         BookingMutation,
+        WorkingTimeMutation,
         NotificationMutation,
         CampaignMutation,
     ),

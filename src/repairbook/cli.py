@@ -359,7 +359,8 @@ async def _load_catalog(
         def step(name: str) -> None:
             progress.update(task, advance=1, description=f"Loading {name}")
 
-        created = await catalog_seed.load_demo_catalog(db, step)
+        today = datetime.now(settings.zone).date()
+        created = await catalog_seed.load_demo_catalog(db, step, today=today)
     if not created:
         return "demo catalog: nothing to add, everything is there"
     return "demo catalog: added " + ", ".join(

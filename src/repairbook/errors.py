@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    BOOKINGS_IN_THE_WAY = "BOOKINGS_IN_THE_WAY"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -126,3 +127,22 @@ class QuoteExpired(RepairbookError):
 class IdempotencyKeyReused(RepairbookError):
     code = ErrorCode.IDEMPOTENCY_KEY_REUSED
     default_message = "This idempotency key was already used for another booking request"
+
+
+class BookingsInTheWay(RepairbookError):
+    """A change of working time would leave active bookings outside it: they are listed in
+    `extensions.bookings` (id and start, ISO 8601), for staff to move or cancel."""
+
+    code = ErrorCode.BOOKINGS_IN_THE_WAY
+    default_message = (
+        "Active bookings fall outside the new working time: move or cancel them, "
+        "or ask to cancel them with the change"
+    )
+
+    def __init__(self, bookings: list[tuple[int, str]]) -> None:
+        super().__init__(field="cancelBookings")
+        self.bookings = bookings
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"bookings": [{"id": str(id_), "startsAt": at} for id_, at in self.bookings]}

@@ -11,9 +11,19 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.booking import estimates, mail
+from repairbook.booking import estimates, mail, worktime
 from repairbook.booking import repository as bookings
-from repairbook.booking.availability import Calendar, Slot, SlotBooking, TimeRule, slots_of_day
+from repairbook.booking.availability import (
+    Calendar,
+    ClosedReason,
+    Slot,
+    SlotBooking,
+    TimeRule,
+    TimeSlot,
+    slots_of_day,
+    times_of,
+    work_reason,
+)
 from repairbook.booking.events import SlotChanged, SlotEvent
 from repairbook.cars import service as cars
 from repairbook.catalog import service as catalog
@@ -52,7 +62,7 @@ def calendar_of(settings: Settings) -> Calendar:
 
 @dataclass(frozen=True, slots=True)
 class BookingRequest:
-    receptionist_id: int
+    receptionist_id: int | None  # None: any receptionist who works then and is free
     starts_at: datetime
     car_id: int
     repair_type_id: int
@@ -62,7 +72,7 @@ class BookingRequest:
     def digest(self) -> str:
         """What the request asks for, whatever offset `startsAt` was written with."""
         fields = (
-            self.receptionist_id,
+            self.receptionist_id or "any",
             self.starts_at.astimezone(UTC).isoformat() if self.starts_at.tzinfo else "",
             self.car_id,
             self.repair_type_id,
@@ -73,12 +83,14 @@ class BookingRequest:
 
 @dataclass(frozen=True, slots=True)
 class DayStates:
-    """Every active receptionist's slots on a day, and who each booking shown belongs to."""
+    """The slots on a day of every active receptionist working that day (or holding an
+    active booking on it), and who each booking shown belongs to."""
 
     day: date
     receptionists: Sequence[Receptionist]
     slots: list[Slot]
     client_of: dict[int, int]  # booking id → client id
+    times: list[TimeSlot]  # per start: how many receptionists are free
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,7 @@ class DaySchedule:
     receptionists: Sequence[Receptionist]
     slots: list[Slot]
     details: Sequence[Booking]
+    times: list[TimeSlot]
 
 
 async def book(
@@ -100,11 +113,16 @@ async def book(
     if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
         return _same_request(earlier, digest)
     car = await _car_for(db, viewer, request.car_id)
-    day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
+    if request.receptionist_id is None:
+        day = await _check_time(db, calendar, request.starts_at, now)
+        candidates = await _free_workers(db, calendar, day, request.starts_at)
+    else:
+        day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
+        candidates = [request.receptionist_id]
     repair = await estimates.applicable_repair(db, car, request.repair_type_id)
     lines, total = await estimates.price(db, car, repair, request.quote_id, now=now)
     booking = Booking(
-        receptionist_id=request.receptionist_id,
+        receptionist_id=candidates[0],
         starts_at=request.starts_at,
         ends_at=request.starts_at + calendar.slot,
         day=day,
@@ -119,15 +137,21 @@ async def book(
         idempotency_input=digest,
         created_by_id=viewer.id,
     )
-    try:
-        async with db.begin_nested():
-            db.add(booking)
-    except IntegrityError as error:
-        # The same request retried concurrently may have got there first; PostgreSQL made
-        # us wait for it, so its booking is visible now (whichever index reported it).
-        if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
-            return _same_request(earlier, digest)
-        raise _conflict(error) from error
+    for n, receptionist_id in enumerate(candidates):
+        booking.receptionist_id = receptionist_id
+        try:
+            async with db.begin_nested():
+                db.add(booking)
+            break
+        except IntegrityError as error:
+            # The same request retried concurrently may have got there first; PostgreSQL
+            # made us wait for it, so its booking is visible now (whichever index said so).
+            if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
+                return _same_request(earlier, digest)
+            conflict = _conflict(error)
+            if not isinstance(conflict, SlotTaken) or n == len(candidates) - 1:
+                raise conflict from error
+            # "Any receptionist": someone took this one's slot meanwhile; the next one.
     _record(db, booking, SlotEvent.BOOKED)
     await mail.confirmed(db, booking, now=now)
     return booking
@@ -206,7 +230,57 @@ async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: dateti
 async def check_slot(
     db: AsyncSession, calendar: Calendar, receptionist_id: int, starts_at: datetime, now: datetime
 ) -> date:
-    """The slot's shop-local day, if a booking may start there now."""
+    """The slot's shop-local day, if a booking may start there now with this receptionist.
+
+    The receptionist's row is locked for share until the transaction ends, and a change
+    of working time locks it for update (plans.py): either that change committed first
+    and this sees it, or it waits for this booking and then sees it."""
+    day = await _check_time(db, calendar, starts_at, now)
+    receptionist = (await worktime.lock(db, [receptionist_id], "share")).get(receptionist_id)
+    if receptionist is None:
+        raise NotFound("No such receptionist", field="receptionistId")
+    if not receptionist.active:
+        raise SlotUnavailable("This receptionist takes no bookings", field="receptionistId")
+    rota = await worktime.rota(db, calendar, day, day, [receptionist_id])
+    reason = work_reason(rota.on(receptionist_id, day), starts_at, calendar)
+    if reason is ClosedReason.BREAK:
+        raise SlotUnavailable("This receptionist is on a break at this time", field="startsAt")
+    if reason is not None:
+        raise SlotUnavailable("This receptionist does not work at this time", field="startsAt")
+    return day
+
+
+async def _free_workers(
+    db: AsyncSession, calendar: Calendar, day: date, starts_at: datetime
+) -> list[int]:
+    """For "any receptionist": the active receptionists who work at `starts_at` and have
+    no active booking then, fewest active bookings that day first, then by id. Their rows
+    are locked for share, as for a booking with one of them."""
+    people = await worktime.lock(
+        db, [r.id for r in await catalog.receptionists(db, include_inactive=False)], "share"
+    )
+    rota = await worktime.rota(db, calendar, day, day, list(people))
+    working = [rid for rid in people if work_reason(rota.on(rid, day), starts_at, calendar) is None]
+    if not working:
+        raise SlotUnavailable("No receptionist works at this time", field="startsAt")
+    load: dict[int, int] = dict.fromkeys(working, 0)
+    taken = set()
+    for slot in await bookings.of_day(db, day):
+        if slot.active and slot.receptionist_id in load:
+            load[slot.receptionist_id] += 1
+            if slot.starts_at == starts_at:
+                taken.add(slot.receptionist_id)
+    free = sorted((rid for rid in working if rid not in taken), key=lambda rid: (load[rid], rid))
+    if not free:
+        raise SlotTaken(field="startsAt")
+    return free
+
+
+async def _check_time(
+    db: AsyncSession, calendar: Calendar, starts_at: datetime, now: datetime
+) -> date:
+    """The shop-local day of a start on the grid, neither past, beyond the window nor on
+    a closed day."""
     if starts_at.tzinfo is None:
         raise InvalidInput(
             "startsAt needs a UTC offset, e.g. 2027-03-01T10:00:00+03:00", field="startsAt"
@@ -225,21 +299,20 @@ async def check_slot(
         raise SlotUnavailable(f"Bookings open {calendar.window_days} days ahead", field="startsAt")
     if rule is TimeRule.CLOSED_DAY:
         raise SlotUnavailable(f"The shop is closed on {day:%d.%m.%Y}", field="startsAt")
-    receptionist = await catalog.receptionist(db, receptionist_id)
-    if receptionist is None:
-        raise NotFound("No such receptionist", field="receptionistId")
-    if not receptionist.active:
-        raise SlotUnavailable("This receptionist takes no bookings", field="receptionistId")
     return day
 
 
 async def day_states(
     db: AsyncSession, day: date, *, calendar: Calendar, now: datetime
 ) -> DayStates:
-    """Three queries whatever the number of receptionists and bookings."""
-    receptionists = await catalog.receptionists(db, include_inactive=False)
+    """Five queries whatever the number of receptionists and bookings. A receptionist who
+    does not work that day is left off, unless an active booking holds them there."""
+    everyone = await catalog.receptionists(db, include_inactive=False)
     closed = await catalog.is_closed(db, day)
     on_day: list[SlotBooking] = await bookings.of_day(db, day)
+    rota = await worktime.rota(db, calendar, day, day)
+    held = {b.receptionist_id for b in on_day if b.active}
+    receptionists = [r for r in everyone if rota.on(r.id, day) is not None or r.id in held]
     slots = slots_of_day(
         calendar,
         day,
@@ -247,10 +320,11 @@ async def day_states(
         receptionist_ids=[r.id for r in receptionists],
         closed=closed,
         bookings=on_day,
+        work={r.id: rota.on(r.id, day) for r in receptionists},
     )
     shown = {slot.booking_id for slot in slots if slot.booking_id is not None}
     client_of = {b.booking_id: b.client_id for b in on_day if b.booking_id in shown}
-    return DayStates(day, receptionists, slots, client_of)
+    return DayStates(day, receptionists, slots, client_of, times_of(calendar, day, slots))
 
 
 async def day_schedule(
@@ -271,7 +345,7 @@ async def day_schedule(
         if with_details and viewer is not None and viewer.may_see(client_id)
     ]
     details = await bookings_by_id(db, visible)
-    return DaySchedule(day, states.receptionists, states.slots, details)
+    return DaySchedule(day, states.receptionists, states.slots, details, states.times)
 
 
 async def bookings_by_id(db: AsyncSession, booking_ids: Sequence[int]) -> Sequence[Booking]:

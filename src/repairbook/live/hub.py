@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from repairbook.booking import service as booking
-from repairbook.booking.availability import Calendar, Slot, SlotState
+from repairbook.booking.availability import Calendar, ClosedReason, Slot, SlotState
 from repairbook.catalog import service as catalog
 from repairbook.clock import Clock
 from repairbook.db import Database, read_only
@@ -265,7 +265,9 @@ class SlotHub:
     def _closed_column(self, day: date, receptionist_id: int) -> list[Slot]:
         step = self._calendar.slot
         return [
-            Slot(start, start + step, receptionist_id, SlotState.CLOSED, None)
+            Slot(
+                start, start + step, receptionist_id, SlotState.CLOSED, None, ClosedReason.OFF_DUTY
+            )
             for start in self._calendar.grid(day)
         ]
 

@@ -1,7 +1,8 @@
 """What travels between API processes: which slots changed, and how, as compact JSON.
 
-A signal names one slot, every slot of a day (closed or opened), or every slot of a
-receptionist (activated or deactivated); each process turns it into the slots as its own
+A signal names one slot, every slot of a day (closed or opened), every slot of a
+receptionist (activated or deactivated), or every slot of a receptionist on one day (their
+working time changed); each process turns it into the slots as its own
 subscribers' boards show them now.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from repairbook.booking.events import SlotChanged
+from repairbook.booking.events import SlotChanged, WorkingTimeChanged
 from repairbook.catalog.events import DayClosed, ReceptionistActivity
 from repairbook.db import Event
 
@@ -29,6 +30,7 @@ class Change(StrEnum):
     DAY_OPENED = "DAY_OPENED"
     RECEPTIONIST_ACTIVATED = "RECEPTIONIST_ACTIVATED"
     RECEPTIONIST_DEACTIVATED = "RECEPTIONIST_DEACTIVATED"
+    WORKING_TIME_CHANGED = "WORKING_TIME_CHANGED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,12 @@ def signals_of(events: Iterable[Event]) -> list[Signal]:
                     event.starts_at,
                     event.booking_id,
                     event.client_id,
+                )
+            )
+        elif isinstance(event, WorkingTimeChanged):
+            signals.append(
+                Signal(
+                    Change.WORKING_TIME_CHANGED, event.day, receptionist_id=event.receptionist_id
                 )
             )
         elif isinstance(event, DayClosed):

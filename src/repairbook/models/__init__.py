@@ -16,6 +16,8 @@ from repairbook.models.catalog import (
     RepairKind,
     RepairType,
     RepairTypePart,
+    WorkException,
+    WorkPlanDay,
 )
 from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 
@@ -45,4 +47,6 @@ __all__ = [
     "RepairTypePart",
     "Role",
     "User",
+    "WorkException",
+    "WorkPlanDay",
 ]

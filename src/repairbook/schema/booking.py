@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SlotState = strawberry.enum(availability.SlotState, name="SlotState")
+ClosedReason = strawberry.enum(availability.ClosedReason, name="ClosedReason")
 BookingStatus = strawberry.enum(m.BookingStatus, name="BookingStatus")
 PriceLineKind = strawberry.enum(pricing.LineKind, name="PriceLineKind")
 
@@ -218,6 +219,46 @@ class Slot:
     booking: Booking | None = strawberry.field(
         description="Your own booking here, or any booking for staff; otherwise null."
     )
+    closed_reason: ClosedReason | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Why a CLOSED or PAST slot cannot be booked; null for the others.",
+    )
+
+    @classmethod
+    def of(
+        cls, slot: availability.Slot, receptionist: Receptionist, booking: Booking | None
+    ) -> Slot:
+        return cls(
+            id=slot_id(slot.receptionist_id, slot.starts_at),
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            receptionist=receptionist,
+            state=slot.state,
+            bookable=slot.bookable,
+            booking=booking,
+            closed_reason=slot.closed_reason,
+        )
+
+
+@strawberry.type
+class TimeSlot:
+    id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    free_receptionists: int
+    bookable: bool
+    closed_reason: ClosedReason | None  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, time: availability.TimeSlot) -> TimeSlot:
+        return cls(
+            id=strawberry.ID(f"any@{time.starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
+            starts_at=time.starts_at,
+            ends_at=time.ends_at,
+            free_receptionists=time.free,
+            bookable=time.free > 0,
+            closed_reason=time.closed_reason,
+        )
 
 
 @strawberry.type
@@ -227,6 +268,7 @@ class DaySchedule:
     slot_minutes: int
     receptionists: list[Receptionist]
     slots: list[Slot]
+    times: list[TimeSlot]
 
     @classmethod
     async def from_domain(
@@ -240,17 +282,14 @@ class DaySchedule:
             slot_minutes=context.settings.slot_minutes,
             receptionists=list(receptionists.values()),
             slots=[
-                Slot(
-                    id=slot_id(slot.receptionist_id, slot.starts_at),
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    receptionist=receptionists[slot.receptionist_id],
-                    state=slot.state,
-                    bookable=slot.bookable,
-                    booking=details.get(slot.booking_id) if slot.booking_id else None,
+                Slot.of(
+                    slot,
+                    receptionists[slot.receptionist_id],
+                    details.get(slot.booking_id) if slot.booking_id else None,
                 )
                 for slot in schedule.slots
             ],
+            times=[TimeSlot.of(time) for time in schedule.times],
         )
 
 
@@ -272,7 +311,7 @@ async def booking_connection(c: Context, page: Page[m.Booking]) -> Connection[Bo
 
 @strawberry.input
 class BookSlotInput:
-    receptionist_id: strawberry.ID
+    receptionist_id: strawberry.ID | None = None
     starts_at: datetime = strawberry.field(description="A slot start, with offset.")
     car_id: strawberry.ID
     repair_type_id: strawberry.ID
@@ -285,7 +324,11 @@ class BookSlotInput:
 
     def to_domain(self) -> BookingRequest:
         return BookingRequest(
-            receptionist_id=parse_id(self.receptionist_id, "receptionistId"),
+            receptionist_id=(
+                parse_id(self.receptionist_id, "receptionistId")
+                if self.receptionist_id is not None
+                else None
+            ),
             starts_at=self.starts_at,
             car_id=parse_id(self.car_id, "carId"),
             repair_type_id=parse_id(self.repair_type_id, "repairTypeId"),

@@ -53,6 +53,12 @@ BY_CODE: dict[ErrorCode, dict[str, str]] = {
         RU: "Этот ключ идемпотентности уже использован для другой записи",
         EN: "This idempotency key was already used for another booking request",
     },
+    ErrorCode.BOOKINGS_IN_THE_WAY: {
+        RU: "Активные записи окажутся вне нового рабочего времени: перенесите или отмените их, "
+        "или попросите отменить их вместе с изменением",
+        EN: "Active bookings fall outside the new working time: move or cancel them, "
+        "or ask to cancel them with the change",
+    },
     ErrorCode.INTERNAL_SERVER_ERROR: {
         RU: "Внутренняя ошибка сервера",
         EN: "Internal server error",
@@ -101,6 +107,16 @@ EXACT: dict[str, str] = {
     "This field is required": "Обязательное поле",
     "This nick is taken": "Этот ник занят",
     "This receptionist takes no bookings": "Этот приёмщик не принимает записи",
+    "This receptionist does not work at this time": "Этот приёмщик в это время не работает",
+    "This receptionist is on a break at this time": "У этого приёмщика в это время перерыв",
+    "No receptionist works at this time": "В это время не работает ни один приёмщик",
+    "A weekday is 1 (Monday) to 7 (Sunday)": "День недели — от 1 (понедельник) до 7 (воскресенье)",
+    "Each weekday at most once": "Каждый день недели — не больше одного раза",
+    "`to` must be after `from`": "`to` должно быть позже `from`",
+    "A break is inside the working hours": "Перерыв должен быть внутри рабочего времени",
+    "Breaks may not overlap": "Перерывы не должны пересекаться",
+    "Times are shop time, without an offset": "Время — местное время сервиса, без сдвига от UTC",
+    "Active bookings fall outside the new working time: move or cancel them, or ask to cancel them with the change": "Активные записи окажутся вне нового рабочего времени: перенесите или отмените их, или попросите отменить их вместе с изменением",
     "This slot is in the past": "Это время уже прошло",
     "This unsubscribe link is for an account that no longer exists": "Ссылка для отписки относится к удалённой учётной записи",
     "VIN is 17 characters: digits and Latin letters except I, O and Q": "VIN — 17 символов: цифры и латинские буквы, кроме I, O и Q",
@@ -144,6 +160,12 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         r"Ники, начинающиеся с \1, зарезервированы",
     ),
     (re.compile(r"The shop is closed on (.+)"), r"\1 сервис не работает"),
+    (re.compile(r"The shop opens at (.+)"), r"Сервис открывается в \1"),
+    (re.compile(r"The shop closes at (.+)"), r"Сервис закрывается в \1"),
+    (
+        re.compile(r"Times are on the slot grid: every (\d+) minutes from (\S+)"),
+        r"Время — по сетке записи: каждые \1 минут с \2",
+    ),
     (re.compile(r"first must be 1 to (\d+)"), r"first — от 1 до \1"),
     (
         re.compile(r"Nick must be 3 to 32 characters.*"),

@@ -13,7 +13,7 @@ import strawberry
 
 from repairbook.live.hub import BookingUpdate, SlotUpdate
 from repairbook.live.signals import Change
-from repairbook.schema.booking import Booking, Slot, slot_id
+from repairbook.schema.booking import Booking, Slot
 from repairbook.schema.catalog import Receptionist
 from repairbook.schema.loaders import Loaders
 
@@ -84,15 +84,7 @@ async def _build(
     if detailed and update.booking is not None:
         booking = await Booking.from_row(new_loaders(), update.booking)
     return SlotChange(
-        slot=Slot(
-            id=slot_id(slot.receptionist_id, slot.starts_at),
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            receptionist=Receptionist.from_model(update.receptionist),
-            state=slot.state,
-            bookable=slot.bookable,
-            booking=booking,
-        ),
+        slot=Slot.of(slot, Receptionist.from_model(update.receptionist), booking),
         change=update.change,
         at=update.at,
     )

@@ -59,7 +59,11 @@ class CalendarDay:
         description="Slots that can be booked now (FREE or CANCELLED on the day's board)."
     )
     total_slots: int = strawberry.field(
-        description="Every active receptionist's slots that day, whatever their state."
+        description="The slots of every active receptionist working that day, whatever their state."
+    )
+    free_times: int = strawberry.field(
+        description="Start times at which some receptionist is free: what a time picker "
+        "that books any receptionist offers."
     )
 
     @classmethod
@@ -71,4 +75,5 @@ class CalendarDay:
             closed_reason=summary.closed_reason,
             free_slots=summary.free_slots,
             total_slots=summary.total_slots,
+            free_times=summary.free_times,
         )

@@ -27,6 +27,7 @@ def test_production_logs_json_lines_and_guards_metrics(
     env.update(
         REPAIRBOOK_ENV="production",
         REPAIRBOOK_SECRET_KEY="a-production-secret-key-of-enough-length",
+        REPAIRBOOK_PUBLIC_URL="https://shop.example.com",
         REPAIRBOOK_DATABASE_URL=database_url,
         REPAIRBOOK_REDIS_URL=redis_url,
         REPAIRBOOK_DATA_DIR=str(tmp_path / "data"),

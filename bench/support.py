@@ -48,7 +48,7 @@ def fill_catalog(conn: psycopg.Connection[Any], receptionists: int, clients: int
     users, cars = [], []
     for n in range(clients):
         user = conn.execute(
-            "INSERT INTO users (nick, email, password_hash, first_name, last_name) VALUES (%s, %s, 'x', 'Иван', 'Петров') RETURNING id",
+            "INSERT INTO users (nick, email, password_hash, first_name, last_name, email_verified_at) VALUES (%s, %s, 'x', 'Иван', 'Петров', now()) RETURNING id",
             (f"client{n}", f"client{n}@example.com"),
         ).fetchone()[0]  # type: ignore[index]  # an INSERT … RETURNING always returns a row
         car = conn.execute(

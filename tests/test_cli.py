@@ -12,11 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from repairbook.cli import app
 from repairbook.embedded import free_port
 from repairbook.models.accounts import User
+from repairbook.models.notifications import OutboxMessage
 from repairbook.resources import Resources
 from tests.helpers import Api
 
@@ -52,6 +54,35 @@ def test_users_create_and_set_role(cli_env: None, resources: Resources) -> None:
     granted = runner.invoke(app, ["users", "set-role", "BOSS", "manager"])
     assert granted.exit_code == 0, granted.output
     assert "boss is now manager" in granted.output
+
+
+async def test_users_create_verified_or_with_a_link_and_users_verify(
+    cli_env: None, resources: Resources
+) -> None:
+    def create(nick: str, *extra: str) -> str:
+        result = runner.invoke(
+            app,
+            ["users", "create", nick, "--email", f"{nick}@example.com", "--first-name", "A",
+             "--last-name", "B", *extra],
+            input="a long staff password\na long staff password\n",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "verified" in await asyncio.to_thread(create, "vouched", "--verified")
+    assert "verification link mailed" in await asyncio.to_thread(create, "linked")
+    async with resources.sessions() as db:
+        users = {u.nick: u for u in (await db.scalars(select(User))).all()}
+        links = await db.scalar(select(func.count()).select_from(OutboxMessage))
+    assert users["vouched"].email_verified
+    assert not users["linked"].email_verified
+    assert links == 1  # to the address nobody vouched for
+    verified = await asyncio.to_thread(runner.invoke, app, ["users", "verify", "LINKED"])
+    assert verified.exit_code == 0, verified.output
+    async with resources.sessions() as db:
+        linked = await db.get(User, users["linked"].id)
+        assert linked is not None
+        assert linked.email_verified
 
 
 async def test_users_create_refuses_bad_input(cli_env: None, api: Api) -> None:
@@ -100,6 +131,8 @@ def test_every_command_has_help() -> None:
         "users",
         "users create",
         "users set-role",
+        "users verify",
+        "restamp-boards",
     ]:
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == 0, command
@@ -142,6 +175,9 @@ def test_dev_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         )
         assert migrate.returncode == 0, migrate.stderr
         assert "database is up to date" in migrate.stderr
+        said = migrate.stdout + migrate.stderr
+        assert "started PostgreSQL" not in said  # it joined the one dev runs
+        assert "using PostgreSQL" in said
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
         postgres_pid = int((tmp_path / "data/postgres/postmaster.pid").read_text().split()[0])
         redis_pid = int((tmp_path / "data/redis/redis.port").read_text().split()[2])
@@ -207,11 +243,31 @@ def test_sigterm_stops_the_command_and_its_embedded_servers(tmp_path: Path, comm
     [
         ({"REPAIRBOOK_ENV": "production"}, "REPAIRBOOK_SECRET_KEY is the development default"),
         (
+            {"REPAIRBOOK_ENV": "production", "REPAIRBOOK_SECRET_KEY": "k" * 40},
+            "REPAIRBOOK_PUBLIC_URL must be set in production",
+        ),
+        (
             {"REPAIRBOOK_ENV": "production", "REPAIRBOOK_SECRET_KEY": "short"},
             "REPAIRBOOK_SECRET_KEY must be at least 32 characters",
         ),
         ({"REPAIRBOOK_SLOT_MINUTES": "half an hour"}, "REPAIRBOOK_SLOT_MINUTES: Input should be"),
         ({"REPAIRBOOK_TIMEZONE": "Mars/Olympus"}, "REPAIRBOOK_TIMEZONE: unknown time zone"),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "mysql://shop:pw@db/shop"},
+            "REPAIRBOOK_DATABASE_URL: the scheme must be postgresql+psycopg://",
+        ),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "postgresql://shop:pw@db/shop"},
+            "REPAIRBOOK_DATABASE_URL: the scheme must be postgresql+psycopg://",
+        ),
+        ({"REPAIRBOOK_DATABASE_URL": "db.example.com/shop"}, "REPAIRBOOK_DATABASE_URL: not a URL"),
+        (
+            {"REPAIRBOOK_DATABASE_URL": "postgresql+psycopg://shop@db:port/shop"},
+            "REPAIRBOOK_DATABASE_URL: not a URL",
+        ),
+        ({"REPAIRBOOK_REDIS_URL": "http://cache:6379/0"}, "REPAIRBOOK_REDIS_URL: not a URL"),
+        ({"REPAIRBOOK_REDIS_URL": "cache:6379"}, "REPAIRBOOK_REDIS_URL: not a URL"),
+        ({"REPAIRBOOK_REDIS_URL": "redis://cache:port/0"}, "REPAIRBOOK_REDIS_URL: not a URL"),
     ],
 )
 def test_bad_configuration_is_one_clear_line(
@@ -253,7 +309,30 @@ def test_production_never_starts_embedded_servers(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv(f"REPAIRBOOK_{name}", raising=False)
     monkeypatch.setenv("REPAIRBOOK_ENV", "production")
     monkeypatch.setenv("REPAIRBOOK_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("REPAIRBOOK_PUBLIC_URL", "https://shop.example.com")
     result = runner.invoke(app, ["worker"])
     assert result.exit_code == 2
     assert "REPAIRBOOK_DATABASE_URL" in result.output
     assert "REPAIRBOOK_SMTP_HOST" in result.output
+
+
+def test_production_warns_when_links_are_not_https(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
+    env |= {
+        "REPAIRBOOK_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+        "REPAIRBOOK_ENV": "production",
+        "REPAIRBOOK_SECRET_KEY": "k" * 40,
+        "REPAIRBOOK_PUBLIC_URL": "http://shop.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "repairbook", "worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    warning, error = result.stderr.strip().splitlines()
+    assert warning.startswith("warning: REPAIRBOOK_PUBLIC_URL is 'http://shop.example.com', not")
+    assert error.startswith("error: production needs REPAIRBOOK_DATABASE_URL")
+    assert result.returncode == 2

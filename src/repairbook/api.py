@@ -6,6 +6,8 @@ way back: resolvers use schema types, and only this module knows every resolver.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cache, partial
 from typing import Any
 
@@ -16,7 +18,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    ValidationCache,
 )
 from strawberry.extensions import max_aliases as aliases_limiter
 from strawberry.extensions import query_depth_limiter as depth_limiter
@@ -24,6 +25,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from repairbook.config import Settings
+from repairbook.observability.graphql import Observed
+from repairbook.resolvers.account_lifecycle import LifecycleMutation, LifecycleQuery
 from repairbook.resolvers.accounts import AccountMutation, AccountQuery
 from repairbook.resolvers.booking import BookingMutation, BookingQuery
 from repairbook.resolvers.campaigns import CampaignMutation, CampaignQuery
@@ -31,21 +34,38 @@ from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
+from repairbook.resolvers.shop import ShopQuery
+from repairbook.resolvers.worktime import WorkingTimeMutation, WorkingTimeQuery
+from repairbook.schema.descriptions import describe
+from repairbook.schema.document_limits import CheckedValidationCache, DocumentLimits
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
 from repairbook.schema.scalars import scalars
+from repairbook.schema.trusted import TrustedDocumentsOnly
 
 Query = merge_types(
-    "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
+    "Query",
+    (
+        AccountQuery,
+        LifecycleQuery,
+        ShopQuery,
+        CatalogQuery,
+        BookingQuery,
+        WorkingTimeQuery,
+        NotificationQuery,
+        CampaignQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
     (
         AccountMutation,
+        LifecycleMutation,
         CatalogMutation,
         CarMutation,
         BookingMutation,
+        WorkingTimeMutation,
         NotificationMutation,
         CampaignMutation,
     ),
@@ -64,6 +84,34 @@ class RepairbookSchema(strawberry.Schema):
 CACHED_DOCUMENTS = 256
 
 
+class CheckedParserCache(ParserCache):
+    """strawberry's ParserCache, except that a document that does not parse (or has too many
+    tokens) is left to strawberry's own parse, which turns the error into an answer: over
+    the websocket, an exception from this hook escaped as a traceback and a bare
+    `complete`."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
+def validation_rules(
+    max_depth: int, max_aliases: int, *, introspection: bool
+) -> list[type[ASTValidationRule]]:
+    """The rules added to graphql-core's own (bench/validation.py measures them too)."""
+    rules: list[type[ASTValidationRule]] = [
+        depth_limiter.create_validator(max_depth, should_ignore=None),
+        aliases_limiter.create_validator(max_aliases),
+    ]
+    if not introspection:
+        rules.insert(0, NoSchemaIntrospectionCustomRule)
+    return rules
+
+
 @cache
 def build_schema(
     max_depth: int = 10,
@@ -75,23 +123,22 @@ def build_schema(
 ) -> RepairbookSchema:
     # The rules are made once, so that a document validated once is found in the cache: the
     # limiters strawberry offers make a new rule class per request.
-    rules: list[type[ASTValidationRule]] = [
-        depth_limiter.create_validator(max_depth, should_ignore=None),
-        aliases_limiter.create_validator(max_aliases),
-    ]
-    if not introspection:
-        rules.insert(0, NoSchemaIntrospectionCustomRule)
+    rules = validation_rules(max_depth, max_aliases, introspection=introspection)
     extensions: list[Any] = [
-        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        Observed,  # first, so that it sees every other extension's outcome
+        partial(CheckedParserCache, maxsize=CACHED_DOCUMENTS),
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, rules),
+        # Before validation: bounds that keep graphql-core's validation cheap.
+        DocumentLimits,
         # Before RequestChecks: a request it refuses gets its refusal, not validation errors.
-        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
+        partial(CheckedValidationCache, maxsize=CACHED_DOCUMENTS),
         RequestChecks,
+        TrustedDocumentsOnly,  # after RequestChecks: its refusal is the one a caller sees
         SubscriptionsOverWebsocket,
         ErrorCodes,
     ]
-    return RepairbookSchema(
+    schema = RepairbookSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -99,6 +146,8 @@ def build_schema(
         scalar_overrides=scalars(timezone),
         extensions=extensions,
     )
+    describe(schema._schema)
+    return schema
 
 
 def schema_for(settings: Settings) -> RepairbookSchema:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,33 +25,41 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.websocket_origin import normalize_origin
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from repairbook import pages, webapp
+from repairbook import graphql_http, pages, persisted, webapp
 from repairbook.api import schema_for
 from repairbook.board_cache import BoardCache, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
-from repairbook.config import Settings
+from repairbook.config import ConfigurationError, Settings
 from repairbook.http_guards import (
     BodyLimit,
     Origins,
     decode_json,
     error_response,
     http_error,
+    is_json,
 )
 from repairbook.live.hub import SlotHub
 from repairbook.live.publisher import slot_publisher
+from repairbook.models.accounts import User
 from repairbook.notifications.tasks import delivery_requester
+from repairbook.observability import logs
+from repairbook.observability.http import Observe
+from repairbook.observability.metrics import count_events
+from repairbook.observability.metrics import endpoint as metrics_endpoint
 from repairbook.resources import Resources
-from repairbook.schema.auth import authenticate
+from repairbook.schema.auth import authenticate, sign_in_socket
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
+from repairbook.schema.language import pick
+from repairbook.telemetry import configure_tracing
 from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
@@ -91,9 +99,17 @@ class RequestId:
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, schema: BaseSchema, *, origins: Origins, **options: Any) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        origins: Origins,
+        manifest: persisted.Manifest | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(schema, allowed_origins=origins.listed, **options)
         self.origins = origins
+        self.manifest = manifest  # trusted documents: the only ones run
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin handshakes only (strawberry lets same-origin pages and clients that
@@ -104,18 +120,28 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        media = graphql_http.negotiate(request.headers.get("accept"))
+        if media is None and not _asks_for_the_ide(request):
+            await graphql_http.not_acceptable()(scope, receive, send)
+            return
         try:
-            response = await self._answer(Request(scope, receive))
+            request = await graphql_http.with_persisted_document(
+                request, request.app.state.resources.redis, self.manifest
+            )
+            response = await self._answer(request)
+        except persisted.Refusal as refusal:
+            response = graphql_http.refused(refusal)
         except HTTPException as error:  # strawberry refuses in plain text; we answer in JSON
             response = error_response(error.reason, error.status_code)
+        if media is not None:
+            response = graphql_http.finish(request, response, media)
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
         """A day board from the cache when it can be (board_cache.py), the rest as usual."""
         board: BoardCache | None = request.app.state.board
-        json_post = request.method == "POST" and request.headers.get("content-type", "").startswith(
-            "application/json"
-        )
+        json_post = request.method == "POST" and is_json(request.headers.get("content-type", ""))
         if board is None or not json_post:
             return await self.run(request)
         try:
@@ -135,10 +161,20 @@ class GraphQLApp(GraphQL[Context, None]):
         if plan.private:
             context = await self.get_context(request, await self.get_sub_response(request))
 
-        async def produce() -> tuple[Response, bool]:
-            if context is None:
-                response = await self.run(request)
+        async def produce(viewer: User | None) -> tuple[Response, bool]:
+            """The board as `viewer` sees it: the caller, or (for a shared entry) nobody."""
+            if viewer is None:
+                as_nobody = Context(
+                    request=request,
+                    response=await self.get_sub_response(request),
+                    resources=request.app.state.resources,
+                    request_id=request.state.request_id,
+                    hub=request.app.state.hub,
+                )
+                response = await self.run(request, context=as_nobody)
             else:
+                assert context is not None
+                assert context.viewer is viewer
                 response = await self.run(request, context=context)
             errors: bool = getattr(request.state, "graphql_errors", True)
             return response, response.status_code == 200 and not errors
@@ -147,6 +183,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # strawberry takes any content type containing "application/json" for JSON.
+        if request.method == "POST" and not is_json(request.content_type or ""):
+            raise HTTPException(400, "Send JSON: Content-Type: application/json")
+        return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> Any:
         value = super().parse_json(data)
@@ -169,17 +213,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """A websocket signs in once, with connection_init's payload
+        """A websocket signs in with connection_init's payload
         `{"Authorization": "Bearer <accessToken>"}`; without one it is anonymous. A bad or
-        expired token closes the connection with 4403."""
+        expired token closes the connection with 4403; each operation then re-reads the
+        user (websocket.py), and the connection is closed with 4403 when the token ends."""
         params = context.connection_params or {}
         header = params.get("Authorization", params.get("authorization"))
         if header is None:
             return UnsetType()  # a plain connection_ack
         if not isinstance(header, str) or not header.strip():
             raise ConnectionRejectionError
-        await authenticate(context, header)
-        if context.auth_error is not None:
+        if not await sign_in_socket(context, header):
             raise ConnectionRejectionError
         return UnsetType()
 
@@ -194,6 +238,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 result.errors,
                 request_id=request.state.request_id,
                 production=settings.is_production,
+                language=pick(request.headers.get("accept-language"), None),
             )
         return await super().process_result(request, result)
 
@@ -201,6 +246,11 @@ class GraphQLApp(GraphQL[Context, None]):
         response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")
         response.headers["content-security-policy"] = GRAPHIQL_CSP
         return response
+
+
+def _asks_for_the_ide(request: Request) -> bool:
+    """A browser opening /graphql (GraphiQL): a GET for HTML with no query in it."""
+    return request.method == "GET" and "query" not in request.query_params
 
 
 async def healthz(request: Request) -> Response:
@@ -238,12 +288,14 @@ def _tune_gc() -> None:
 
 def create_app(settings: Settings) -> Starlette:
     settings.check_production_ready()
+    configure_tracing("repairbook-api")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         resources = app.state.resources = await Resources.open(settings)
         assert settings.redis_url
         resources.database.after_commit += [
+            count_events,
             slot_publisher(resources.redis, resources.clock),
             delivery_requester(resources.redis),
             campaign_requester(resources.redis),
@@ -258,6 +310,7 @@ def create_app(settings: Settings) -> Starlette:
                 Stamper(resources.database),
                 calendar_of(settings),
                 resources.clock,
+                max_bytes=settings.board_cache_mb * 2**20,
             )
             if settings.board_cache
             else None
@@ -275,6 +328,7 @@ def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(
         schema_for(settings),
         origins=origins,
+        manifest=trusted_manifest(settings),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,  # queries only: strawberry refuses mutations over GET
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -285,21 +339,45 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/unsubscribe", pages.unsubscribe, methods=["GET", "POST"]),
+            Route("/verify", pages.verify_email, methods=["GET", "POST"]),
+            Route("/reset-password", pages.reset_password, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Route("/metrics", metrics_endpoint),
+            Mount("/static/cars", StaticFiles(directory=STATIC / "cars"), name="cars"),
+            # GraphiQL's page and assets exist only where GraphiQL is on: off means off.
+            *(
+                [Mount("/static/graphiql", StaticFiles(directory=STATIC / "graphiql"))]
+                if settings.graphiql_enabled
+                else []
+            ),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: http_error},
     )
     app.router.default = webapp.WebApp(webapp.built_folder())  # every other path: the web app
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(Observe)  # inside RequestId: it logs with the request's id
     app.add_middleware(RequestId)
     # Added last, so outermost: refusals (413, 400) carry CORS headers too.
     app.add_middleware(CORSMiddleware, **origins.cors_options())
     return app
 
 
+def trusted_manifest(settings: Settings) -> persisted.Manifest | None:
+    if settings.trusted_documents is None:
+        return None
+    try:
+        return persisted.load_manifest(settings.trusted_documents)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigurationError(
+            f"REPAIRBOOK_TRUSTED_DOCUMENTS: cannot read a manifest from "
+            f"{settings.trusted_documents} ({error})"
+        ) from error
+
+
 def create_app_from_environment() -> Starlette:
     """The factory uvicorn calls in each worker process (`repairbook serve --workers N`)."""
-    return create_app(Settings())
+    settings = Settings()
+    logs.configure(production=settings.is_production)  # a worker process starts afresh
+    return create_app(settings)

@@ -4,29 +4,44 @@ Every client and every manager's screen reads `availability(date)` over and over
 of times for each booking written. This keeps each finished response (the bytes) per
 process, keyed by what makes it what it is:
 
-- the request: the document, the operation and the variables, as sent;
+- the request: a SHA-256 digest of the document, the operation, the variables the document
+  declares (others change nothing and are left out) and the extensions, so a key is small
+  whatever was sent;
 - the viewer, where it matters: a document that selects `booking` is answered per viewer
   kind (anonymous, staff), and per client for a client with a booking that day (who sees
-  it); a client without one sees, and shares, the anonymous answer. A document that does
-  not select `booking` is the same for everyone;
-- the data: the day's stamp and the stamp of everything every board shows, read from
-  `board_versions` before the board is computed. PostgreSQL restamps them in the very
-  transaction that changes a booking, a closed day, a receptionist, a client, a car or the
-  catalog (migration 0007), so once a change has committed, the next read anywhere sees a
-  new stamp and computes the board afresh; a rolled-back change restamps nothing;
+  it); a client without one sees, and shares, the anonymous answer. Each entry is computed
+  *as* its kind: a shared entry as an anonymous caller (no booking details at all), a staff
+  one as staff, a client's as that client, so a booking that commits while a shared entry
+  is computed can never put one client's details into it. A document that does not select
+  `booking` is the same for everyone and is computed as an anonymous caller;
+- the data: the day's stamp, the stamp of everything every board shows and the database's
+  epoch, read from `board_versions` and `board_epoch()` before the board is computed.
+  PostgreSQL restamps them in the very transaction that changes a booking, a closed day, a
+  receptionist, the catalog (`all`), or a client or a car (the days their bookings are on)
+  (migrations 0007, 0008), so once a change has committed, the next read anywhere sees a
+  new stamp and computes the board afresh; a rolled-back change restamps nothing. A missing
+  stamp is unknown, never 0: it is created afresh (a new number) and nothing cached
+  matches it. The epoch is drawn when the migration runs and by `repairbook
+  restamp-boards` (for writes that fired no trigger), so stamps that come back after the
+  sequence starts over match nothing;
 - the clock: an entry lasts until the next slot of that day starts (it turns PAST) or the
-  shop's midnight (the booking window moves), and never longer than MAX_AGE.
+  shop's midnight (the booking window moves), and never longer than MAX_AGE. Only days
+  from the shop's today to the last bookable day are kept.
 
 The stamps are read on one connection per process, and concurrent requests share one
 read: a request waits for the next read that starts after it arrived, never for one already
 under way (which could predate a commit the request must see). Concurrent misses for the
-same entry compute it once. Only answers without errors are kept.
+same entry compute it once; a request that joins a computation under way takes its answer
+only while that answer still holds at the request's own moment. Only answers without
+errors are kept, at most `max_entries` of them and `max_bytes` counted with each entry's
+bookkeeping; expired entries are dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 from collections import OrderedDict
@@ -70,10 +85,50 @@ HEADER = "x-cache"
 REQUEST_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
 ANONYMOUS = "anonymous"
 MAX_DAYS = 400  # days whose clients are remembered (the booking window and then some)
+# What an entry holds besides its body (key, stamps, times, the dict's slot), counted
+# generously: measured at ~450 bytes with tracemalloc.
+ENTRY_OVERHEAD = 1024
+SWEEP_EVERY = timedelta(minutes=1)  # how often expired entries are looked for
 # Fields under a board whose answer depends on more than the day: never cached.
 OTHER_DAYS = frozenset({("User", "bookings")})
-Stamps = tuple[int, int]
-Produce = Callable[[], Awaitable[tuple[Response, bool]]]
+Stamps = tuple[int, int, int]  # the epoch, the day's stamp, the stamp of `all`
+Produce = Callable[[User | None], Awaitable[tuple[Response, bool]]]  # computes as this viewer
+# Creates the stamps a request needs that are missing (a new number each: never one that
+# could have been seen before) and reads them, with the epoch, in one statement. Rows are
+# created in order, as the triggers lock days, so that the two never wait on each other.
+READ_STAMPS = """
+WITH wanted AS (SELECT unnest(%(scopes)s::text[]) AS scope),
+created AS (
+  INSERT INTO board_versions (scope, version)
+  SELECT scope, nextval('board_version_stamps') FROM wanted
+  WHERE scope NOT IN (SELECT scope FROM board_versions)
+  ORDER BY scope
+  ON CONFLICT ON CONSTRAINT pk_board_versions DO NOTHING
+  RETURNING scope, version
+)
+SELECT 'epoch', board_epoch()
+UNION ALL SELECT scope, version FROM board_versions WHERE scope = ANY(%(scopes)s)
+UNION ALL SELECT scope, version FROM created
+"""
+
+
+def epoch_statement(epoch: int) -> str:
+    """Sets the epoch every cached board's key holds (as migration 0008 does)."""
+    return (
+        "CREATE OR REPLACE FUNCTION board_epoch() RETURNS bigint"
+        f" LANGUAGE sql STABLE AS $$ SELECT {int(epoch)}::bigint $$"
+    )
+
+
+async def restamp_everything(connection: AsyncConnection, epoch: int) -> int:
+    """For writes that fired no trigger (`pg_restore --disable-triggers`,
+    `session_replication_role = replica`): a new epoch, so that nothing any process has
+    cached matches again, and a new number for every stamp. Returns how many stamps."""
+    await connection.exec_driver_sql(epoch_statement(epoch))
+    result = await connection.exec_driver_sql(
+        "UPDATE board_versions SET version = nextval('board_version_stamps')"
+    )
+    return int(result.rowcount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +138,13 @@ class BoardDocument:
     date_literal: str | None
     date_variable: str | None
     private: bool  # it selects `booking`, which differs from viewer to viewer
+    declared: frozenset[str]  # the operation's variables; others are left out of the key
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     day: date
-    key: tuple[str, str | None, str]
+    key: bytes  # a digest of the request
     private: bool
 
 
@@ -97,6 +153,16 @@ class _Entry:
     stamps: Stamps
     valid_until: datetime
     body: bytes
+
+    @property
+    def cost(self) -> int:
+        return len(self.body) + ENTRY_OVERHEAD
+
+
+@dataclass(slots=True)
+class _Flight:
+    valid_until: datetime
+    done: asyncio.Future[bytes | None]
 
 
 @dataclass(slots=True)
@@ -117,7 +183,8 @@ class Stamper:
         self._next: _Read | None = None
         self._reader: asyncio.Task[None] | None = None
 
-    async def stamps(self, day: date) -> Stamps:
+    async def stamps(self, day: date) -> Stamps | None:
+        """The epoch and the stamps of `day` and `all`; None when one is unknown."""
         scope = day.isoformat()
         read = self._next
         if read is None:
@@ -126,36 +193,40 @@ class Stamper:
                 self._reader = asyncio.get_running_loop().create_task(self._read_all())
         read.days.add(scope)
         found = await asyncio.shield(read.done)
-        return found.get(scope, 0), found.get("all", 0)
+        epoch, stamp, everything = found.get("epoch"), found.get(scope), found.get("all")
+        if epoch is None or stamp is None or everything is None:
+            return None
+        return epoch, stamp, everything
 
     async def _read_all(self) -> None:
         try:
             while (read := self._next) is not None:
                 self._next = None  # later callers wait for the read after this one
                 try:
-                    rows = await self._fetch(
-                        "SELECT scope, version FROM board_versions WHERE scope = ANY(%s)",
-                        ([*read.days, "all"],),
-                    )
+                    rows = await self._fetch(READ_STAMPS, {"scopes": [*read.days, "all"]})
                 except Exception as error:
                     read.done.set_exception(error)
                     read.done.exception()  # retrieved: every waiter gets it, none may be left
                 else:
-                    read.done.set_result({scope: int(version) for scope, version in rows})
+                    read.done.set_result(
+                        {scope: int(version) for scope, version in rows if version is not None}
+                    )
         finally:
             self._reader = None
 
-    async def clients_on(self, day: date) -> tuple[int, frozenset[int]]:
-        """The day's stamp and every client with a booking on that day (cancelled ones too),
-        read in one statement, so that the two describe the same moment."""
-        [(version, clients)] = await self._fetch(
-            "SELECT (SELECT version FROM board_versions WHERE scope = %s),"
+    async def clients_on(self, day: date) -> tuple[tuple[int, int] | None, frozenset[int]]:
+        """The epoch and the day's stamp (None when unknown), and every client with a
+        booking on that day (cancelled ones too), read in one statement, so that they
+        describe the same moment."""
+        [(epoch, version, clients)] = await self._fetch(
+            "SELECT board_epoch(), (SELECT version FROM board_versions WHERE scope = %s),"
             " ARRAY(SELECT DISTINCT client_id FROM bookings WHERE day = %s)",
             (day.isoformat(), day),
         )
-        return int(version or 0), frozenset(clients)
+        stamp = None if version is None else (int(epoch), int(version))
+        return stamp, frozenset(clients)
 
-    async def _fetch(self, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    async def _fetch(self, sql: str, parameters: Any) -> list[tuple[Any, ...]]:
         """Rows of one statement, outside any transaction. The connection is the pool's,
         held for good; statements go straight to the driver, as this is on every board
         request's path. A broken connection is dropped and the next call takes a fresh one."""
@@ -194,20 +265,39 @@ class BoardCache:
         clock: Clock,
         *,
         max_bytes: int = 64 * 2**20,
+        max_entries: int = 20_000,
     ) -> None:
         self._schema = schema
         self._stamper = stamper
         self._calendar = calendar
         self._clock = clock
         self._max_bytes = max_bytes
+        self._max_entries = max_entries
         self._bytes = 0
-        self._entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
-        self._flights: dict[tuple[Any, ...], asyncio.Future[bytes | None]] = {}
-        self._clients: dict[date, tuple[int, frozenset[int]]] = {}
+        self._entries: OrderedDict[tuple[bytes, str | None], _Entry] = OrderedDict()
+        self._flights: dict[tuple[bytes, str | None, Stamps], _Flight] = {}
+        self._clients: dict[date, tuple[tuple[int, int], frozenset[int]]] = {}
         self._documents = lru_cache(maxsize=256)(self._document)
+        self._sweep_at: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def bytes_held(self) -> int:
+        """What the entries hold, as counted against `max_bytes`."""
+        return self._bytes
 
     async def close(self) -> None:
         await self._stamper.close()
+
+    @property
+    def entry_count(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
 
     def plan(self, payload: object) -> Plan | None:
         """How to cache this request, or None when it is not a board request."""
@@ -233,47 +323,69 @@ class BoardCache:
         day = _day(text)
         if day is None:
             return None  # the ordinary path says what is wrong with it
-        canonical = json.dumps([variables, extensions], sort_keys=True, separators=(",", ":"))
-        return Plan(day, (query, name, canonical), document.private)
+        declared = {k: v for k, v in variables.items() if k in document.declared}
+        canonical = json.dumps(
+            [query, name, declared, extensions], sort_keys=True, separators=(",", ":")
+        )
+        return Plan(day, hashlib.sha256(canonical.encode()).digest(), document.private)
 
     async def answer(self, plan: Plan, viewer: User | None, produce: Produce) -> Response:
+        now = self._clock.now()
+        if not self._calendar.local_day(now) <= plan.day <= self._calendar.last_bookable_day(now):
+            # Not kept: the triggers restamp a client's or a car's days from yesterday on.
+            response, _ = await produce(viewer if plan.private else None)
+            return response
         try:
             stamps = await self._stamper.stamps(plan.day)
         except Exception:
             log.warning("board stamps unavailable; answering without the cache", exc_info=True)
-            response, _ = await produce()
+            response, _ = await produce(viewer if plan.private else None)
             return response
-        key = (*plan.key, await self._viewer_key(plan, viewer, stamps[0]))
-        now = self._clock.now()
+        kind = await self._viewer_key(plan, viewer, stamps)
+        # Computed as what the entry's kind may see, whoever asked.
+        as_viewer = viewer if kind is not None and kind != ANONYMOUS else None
+        if stamps is None:  # unknown: nothing cached can match, and nothing is kept
+            response, _ = await produce(as_viewer)
+            response.headers[HEADER] = "MISS"
+            return response
+        key = (plan.key, kind)
         entry = self._entries.get(key)
-        if entry is not None and entry.stamps == stamps and now < entry.valid_until:
-            self._entries.move_to_end(key)
-            return _cached(entry.body, "HIT")
+        if entry is not None:
+            if entry.stamps == stamps and now < entry.valid_until:
+                self._entries.move_to_end(key)
+                return _cached(entry.body, "HIT")
+            if now >= entry.valid_until:
+                self._drop(key)
         flight_key = (*key, stamps)
         flight = self._flights.get(flight_key)
-        if flight is not None:
-            body = await asyncio.shield(flight)
+        if flight is not None and now < flight.valid_until:
+            # The board under way holds at this request's moment too.
+            body = await asyncio.shield(flight.done)
             if body is not None:
                 return _cached(body, "HIT")
         valid_until = self._valid_until(plan.day, now)
         leading = flight is None
         if leading:
-            flight = self._flights[flight_key] = asyncio.get_running_loop().create_future()
+            flight = self._flights[flight_key] = _Flight(
+                valid_until, asyncio.get_running_loop().create_future()
+            )
         body = None
         try:
-            response, keep = await produce()
+            response, keep = await produce(as_viewer)
             if keep and isinstance(response.body, bytes):
                 body = response.body
-                self._store(key, _Entry(stamps, valid_until, body))
+                self._store(key, _Entry(stamps, valid_until, body), now)
         finally:
             if leading:
                 del self._flights[flight_key]
                 assert flight is not None
-                flight.set_result(body)
+                flight.done.set_result(body)
         response.headers[HEADER] = "MISS"
         return response
 
-    async def _viewer_key(self, plan: Plan, viewer: User | None, stamp: int) -> str | None:
+    async def _viewer_key(
+        self, plan: Plan, viewer: User | None, stamps: Stamps | None
+    ) -> str | None:
         """Whose board this is: everyone's, unless the document selects `booking`; then
         staff's (they see every booking), or a client's own when they have a booking that
         day. A client without one sees what an anonymous caller sees, and shares that entry."""
@@ -283,14 +395,15 @@ class BoardCache:
             return ANONYMOUS
         if viewer.is_staff:
             return "staff"
-        clients = await self._clients_on(plan.day, stamp)
+        clients = None if stamps is None else await self._clients_on(plan.day, stamps)
         if clients is not None and viewer.id not in clients:
             return ANONYMOUS
         return f"client:{viewer.id}"
 
-    async def _clients_on(self, day: date, stamp: int) -> frozenset[int] | None:
-        """The clients with a booking on `day` as of `stamp`, read once per change; None
+    async def _clients_on(self, day: date, stamps: Stamps) -> frozenset[int] | None:
+        """The clients with a booking on `day` as of `stamps`, read once per change; None
         when the day changed again meanwhile (the caller then assumes the worst)."""
+        stamp = stamps[:2]
         known = self._clients.get(day)
         if known is not None and known[0] == stamp:
             return known[1]
@@ -299,22 +412,31 @@ class BoardCache:
         except Exception:
             log.warning("clients of %s unavailable", day, exc_info=True)
             return None
-        if found != stamp:
+        if found != stamp or found is None:
             return None
         if len(self._clients) >= MAX_DAYS:
             self._clients.clear()
         self._clients[day] = (found, clients)
         return clients
 
-    def _store(self, key: tuple[Any, ...], entry: _Entry) -> None:
+    def _store(self, key: tuple[bytes, str | None], entry: _Entry, now: datetime) -> None:
+        if self._sweep_at is None or now >= self._sweep_at:
+            self._sweep_at = now + SWEEP_EVERY
+            for expired in [k for k, e in self._entries.items() if now >= e.valid_until]:
+                self._drop(expired)
+        self._drop(key)
+        self._entries[key] = entry
+        self._bytes += entry.cost
+        while self._entries and (
+            self._bytes > self._max_bytes or len(self._entries) > self._max_entries
+        ):
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= evicted.cost
+
+    def _drop(self, key: tuple[bytes, str | None]) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
-            self._bytes -= len(old.body)
-        self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while self._bytes > self._max_bytes and self._entries:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+            self._bytes -= old.cost
 
     def _valid_until(self, day: date, now: datetime) -> datetime:
         """The first moment the board of `day` could look different with no data changed:
@@ -362,7 +484,8 @@ def _board_document(
     visit(document, TypeInfoVisitor(fields.type_info, fields))
     if fields.other_days:
         return None
-    return BoardDocument(literal, variable, fields.private)
+    declared = frozenset(d.variable.name.value for d in operations[0].variable_definitions or ())
+    return BoardDocument(literal, variable, fields.private, declared)
 
 
 class _Fields(Visitor):

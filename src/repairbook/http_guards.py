@@ -83,22 +83,39 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+def is_json(content_type: str) -> bool:
+    """Whether a Content-Type names JSON: the media type before any parameters, exactly
+    (`application/json; charset=utf-8` is, `application/jsonfoo` is not). In lower case, as
+    strawberry, which reads the body after this check, requires."""
+    return content_type.partition(";")[0].strip() == "application/json"
+
+
 def decode_json(data: str | bytes) -> object:
-    """json.loads, refusing nesting deeper than MAX_JSON_DEPTH (which would otherwise
-    exhaust the stack in the decoder or in variable coercion)."""
+    """json.loads, refusing what it cannot decode as JSONDecodeError (the documented 400 /
+    4400): nesting deeper than MAX_JSON_DEPTH (which would otherwise exhaust the stack in
+    the decoder or in variable coercion), and an integer over Python's 4,300 digits (which
+    json.loads raises as a plain ValueError)."""
     try:
         value = json.loads(data)
     except RecursionError as error:
         raise json.JSONDecodeError("nested too deeply", "", 0) from error
+    except json.JSONDecodeError:
+        raise
+    except ValueError as error:  # the int limit; also bytes that are not UTF-8/16/32
+        raise json.JSONDecodeError("a number or text that cannot be decoded", "", 0) from error
+    # Containers only: an object holding 32 levels of objects is 32 deep, whatever its leaves.
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
         if depth > MAX_JSON_DEPTH:
             raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH}", "", 0)
-        if isinstance(item, dict):
-            stack.extend((inner, depth + 1) for inner in item.values())
-        elif isinstance(item, list):
-            stack.extend((inner, depth + 1) for inner in item)
+        stack.extend((inner, depth + 1) for inner in children)
     return value
 
 
@@ -130,7 +147,10 @@ class Origins:
             "allow_origins": self.listed,
             "allow_origin_regex": self.pattern,
             "allow_methods": ("GET", "POST"),
-            "allow_headers": ("authorization", "content-type", "x-request-id"),
-            "expose_headers": ("x-request-id",),
+            # Any request header: no cookies are used, so none can carry ambient authority,
+            # and frontends send tracing and client headers (traceparent, tracestate,
+            # baggage, sentry-trace, apollographql-client-name/-version, …).
+            "allow_headers": ("*",),
+            "expose_headers": ("x-request-id", "x-cache", "etag"),
             "max_age": 600,
         }

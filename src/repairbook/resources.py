@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis
+from redis.asyncio import ConnectionPool
 
 from repairbook.clock import Clock, SystemClock
 from repairbook.config import Settings
 from repairbook.db import Database, SessionFactory
 
 QUEUE = "repairbook:queue"  # the one arq queue: the API enqueues and the worker listens here
+REDIS_TIMEOUT = 2.0  # seconds to connect to Redis: an unreachable one must not hold requests
 
 
 @dataclass
@@ -30,9 +31,10 @@ class Resources:
         if not settings.database_url or not settings.redis_url:
             raise RuntimeError("database_url and redis_url must be set (or use `repairbook dev`)")
         database = Database.connect(settings.database_url, pool_size=settings.db_pool_size)
-        redis = await create_pool(
-            RedisSettings.from_dsn(settings.redis_url), default_queue_name=QUEUE
-        )
+        # Connected on first use, not here: a process starts while Redis is down (sign-in
+        # falls back to a per-process throttle, /readyz says so) and uses it once it is up.
+        pool = ConnectionPool.from_url(settings.redis_url, socket_connect_timeout=REDIS_TIMEOUT)
+        redis = ArqRedis(pool, default_queue_name=QUEUE)
         return cls(settings, database, redis, clock or SystemClock())
 
     @property

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 
 from repairbook.api import schema_for
-from repairbook.board_cache import HEADER, MAX_AGE, BoardCache, Plan, Stamper
+from repairbook.board_cache import ENTRY_OVERHEAD, HEADER, MAX_AGE, BoardCache, Plan, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.clock import FixedClock
 from repairbook.config import Settings
@@ -241,7 +241,7 @@ class Counted:
         self.release = asyncio.Event()
         self.release.set()
 
-    async def __call__(self) -> tuple[Response, bool]:
+    async def __call__(self, *_: object) -> tuple[Response, bool]:
         self.runs += 1
         await self.release.wait()
         return Response(f'{{"run":{self.runs}}}'.encode(), media_type="application/json"), True
@@ -402,7 +402,7 @@ class Gated(Stamper):
         self.reads = 0
         self.gate = asyncio.Event()
 
-    async def _fetch(self, sql: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    async def _fetch(self, sql: str, parameters: Any) -> list[tuple[Any, ...]]:
         found = await super()._fetch(sql, parameters)
         self.reads += 1
         await self.gate.wait()
@@ -428,7 +428,9 @@ async def test_a_request_never_takes_the_stamps_of_a_read_that_began_before_it(
         before, after, also_after = await asyncio.gather(first, second, third)
     finally:
         await stamper.close()
-    assert after[0] > before[0]
+    assert before is not None
+    assert after is not None
+    assert after[1] > before[1]  # (epoch, day, all)
     assert also_after == after
     assert stamper.reads == 2  # the two that came later shared one read
 
@@ -439,10 +441,14 @@ async def test_memory_is_bounded_least_recently_used_first_out(
     clock = FixedClock(datetime(2026, 12, 1, 9, 27, tzinfo=settings.zone))
     stamper = Stamper(api.resources.database)
     cache = BoardCache(
-        schema_for(settings)._schema, stamper, calendar_of(settings), clock, max_bytes=30
+        schema_for(settings)._schema,
+        stamper,
+        calendar_of(settings),
+        clock,
+        max_bytes=3 * (9 + ENTRY_OVERHEAD) + 8,
     )
     plans = [plan_of(cache, f"2026-12-0{n}") for n in (2, 3, 4, 5)]
-    produce = Counted()  # bodies of 9 bytes: three fit, a fourth does not
+    produce = Counted()  # bodies of 9 bytes and their bookkeeping: three fit, a fourth not
     try:
         for plan in plans[:3]:
             await cache.answer(plan, None, produce)

@@ -505,7 +505,7 @@ async def test_the_board_costs_a_constant_number_of_statements(api: Api, catalog
             await api.ok(CANCEL, {"id": booked}, person.token)
     many = await statements()
     assert many == few
-    assert few <= 10
+    assert few <= 11  # 10 before working time (issue 22): its plans and exceptions are one more
     assert await api.count(Booking) == 13
 
 

@@ -47,7 +47,7 @@ async def person(resources: Resources, role: Role = Role.CLIENT) -> User:
     async with unit_of_work(resources.database) as db:
         data = accounts.Registration(f"person{n}", "a long password", f"p{n}@example.com", "И", "П")
         return await accounts.create_user(
-            db, data, role=role, hasher=hasher_for(resources.settings)
+            db, data, role=role, hasher=hasher_for(resources.settings), now=NOW, verified=True
         )
 
 

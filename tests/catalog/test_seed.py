@@ -55,3 +55,42 @@ async def test_pictures_are_served(http: httpx.AsyncClient) -> None:
         response = await http.get(f"/static/cars/{model.slug}.svg")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("image/svg+xml")
+
+
+async def test_the_demo_rota_is_two_on_two_off_and_the_desk_is_never_empty(
+    resources: Resources,
+) -> None:
+    from datetime import date, datetime, time, timedelta
+
+    from repairbook.booking import worktime
+    from repairbook.booking.availability import work_reason
+    from repairbook.booking.service import calendar_of
+
+    today = date(2026, 12, 2)  # a Wednesday: the holiday is 7 to 13 December
+    async with resources.sessions() as db, db.begin():
+        created = await load_demo_catalog(db, today=today)
+    assert created["work_plan_days"] == 4 * 7
+    calendar = calendar_of(resources.settings)
+    end = today + timedelta(days=demo_data.DEMO_ROTA_DAYS - 1)
+    async with resources.sessions() as db:
+        people = {r.last_name: r.id for r in (await db.scalars(select(Receptionist))).all()}
+        rota = await worktime.rota(db, calendar, today, end)
+    holiday = {date(2026, 12, 7) + timedelta(days=n) for n in range(7)}
+    for n in range(demo_data.DEMO_ROTA_DAYS):
+        day = today + timedelta(days=n)
+        working = {last for last, rid in people.items() if rota.on(rid, day) is not None}
+        shift = {"Смирнов", "Кузнецова"} if (n // 2) % 2 == 0 else {"Попов", "Васильева"}
+        expected = shift - {"Васильева"} if day in holiday else shift
+        assert working == expected, day
+        for start in calendar.grid(day):
+            free = [
+                last
+                for last, rid in people.items()
+                if work_reason(rota.on(rid, day), start, calendar) is None
+            ]
+            assert free, (day, start)  # the desk is never empty
+    lunch = datetime.combine(today, time(12, 0), tzinfo=calendar.zone)
+    assert work_reason(rota.on(people["Смирнов"], today), lunch, calendar) is not None
+    async with resources.sessions() as db, db.begin():
+        again = await load_demo_catalog(db, today=today)
+    assert sum(again.values()) == 0

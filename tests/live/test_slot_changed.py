@@ -192,3 +192,40 @@ async def test_an_integrator_subscribes_with_the_gql_library(
     change = result["slotChanged"]
     assert change["change"] == "BOOKED"
     assert change["slot"]["booking"] == {"id": booked["id"], "client": {"nick": owner.nick}}
+
+
+async def test_a_change_of_working_time_greys_out_the_afternoon_at_once(
+    api: Api, catalog: Catalog, pair: tuple[Instance, Instance]
+) -> None:
+    a, b = pair
+    manager = await api.person(Role.MANAGER)
+    starts = api.at(3, "10:00")
+    day = day_of(starts)
+    r0 = str(catalog.receptionist_ids[0])
+    exception = (
+        "mutation ($r: ID!, $d: Date!, $h: WorkHoursInput) { setWorkException(receptionistId:"
+        " $r, from: $d, to: $d, hours: $h) { changedDays } }"
+    )
+    query = SLOT_CHANGED.replace("bookable", "bookable closedReason")
+    async with Subscriber.connect(a.ws_url) as anyone:
+        await (await anyone.acknowledged()).subscribe(day, query=query)
+        await a.wait_for_subscribers(1)
+        hours = {"from": "08:00", "to": "14:00", "breaks": [{"from": "12:00", "to": "12:30"}]}
+        changed = await b.post(exception, {"r": r0, "d": day, "h": hours}, manager.token)
+        assert ok(changed, "setWorkException") == {"changedDays": [day]}
+        column = await anyone.changes(24)  # every slot of r0 that day, and no other
+        assert {c["change"] for c in column} == {"WORKING_TIME_CHANGED"}
+        assert {c["slot"]["receptionist"]["id"] for c in column} == {r0}
+        by_time = {c["slot"]["startsAt"][11:16]: c["slot"] for c in column}
+        assert (by_time["11:30"]["state"], by_time["11:30"]["closedReason"]) == ("FREE", None)
+        assert (by_time["12:00"]["state"], by_time["12:00"]["closedReason"]) == ("CLOSED", "BREAK")
+        assert (by_time["14:00"]["state"], by_time["14:00"]["closedReason"]) == (
+            "CLOSED",
+            "OFF_DUTY",
+        )
+        # A day off: the column leaves the board, shown CLOSED once more.
+        await b.post(exception, {"r": r0, "d": day, "h": None}, manager.token)
+        gone = await anyone.changes(24)
+        assert {(c["slot"]["state"], c["slot"]["closedReason"]) for c in gone} == {
+            ("CLOSED", "OFF_DUTY")
+        }

@@ -32,9 +32,12 @@ class Inbox:
     everywhere; its unanswered messages are not delivered (aiosmtpd drops a handler whose
     client went away, as RFC 5321 has it: no 250, no delivery)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, smtputf8: bool = False) -> None:
         self.port = free_port()
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531), as aiosmtpd does on request
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[list[str]] = []  # RCPT TO of each accepted message
+        self.raw: list[bytes] = []  # each accepted message as it came
         self.answer: str | None = None
         self.delay = 0.0  # seconds before each reply: a slow server
         self.hold_after: int | None = None
@@ -61,10 +64,14 @@ class Inbox:
         assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
+            self.envelopes.append(list(envelope.rcpt_tos))
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
 
     def start(self) -> Inbox:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
+        )
         self._controller.start()
         return self
 
@@ -100,8 +107,8 @@ class Inbox:
 
 
 @contextmanager
-def running_inbox() -> Iterator[Inbox]:
-    inbox = Inbox().start()
+def running_inbox(*, smtputf8: bool = False) -> Iterator[Inbox]:
+    inbox = Inbox(smtputf8=smtputf8).start()
     try:
         yield inbox
     finally:
@@ -149,8 +156,11 @@ def notices(count: int, user_id: int, email: str) -> list[outbox.Mail]:
 
 
 @contextlib.contextmanager
-def worker_process(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`repairbook worker` as its own process, as a deployment runs it."""
+def worker_process(
+    settings: Settings, tmp_path: Path, **overrides: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`repairbook worker` as its own process, as a deployment runs it (`overrides`:
+    more settings, e.g. `REPAIRBOOK_SMTP_TIMEOUT_SECONDS="5"`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPAIRBOOK_")}
     env |= {
         "REPAIRBOOK_DATABASE_URL": str(settings.database_url),
@@ -161,7 +171,7 @@ def worker_process(settings: Settings, tmp_path: Path) -> Iterator[subprocess.Po
         "REPAIRBOOK_SMTP_TIMEOUT_SECONDS": "0.5",
         "REPAIRBOOK_MAIL_BATCH_SIZE": "8",
         "REPAIRBOOK_DATA_DIR": str(tmp_path / "data"),
-    }
+    } | overrides
     with (tmp_path / "worker.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "repairbook", "worker"],

@@ -11,12 +11,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from repairbook.db import any_of
-from repairbook.models.accounts import RefreshToken, Role, User
+from repairbook.models.accounts import ConsentChange, RefreshToken, Role, User
 from repairbook.models.cars import Car
 
 
-async def get(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+async def get(session: AsyncSession, user_id: int, *, for_update: bool = False) -> User | None:
+    return await session.get(User, user_id, with_for_update=for_update)
+
+
+async def email_taken(session: AsyncSession, email: str, *, but: int) -> bool:
+    """Whether another account uses this address (ignoring case)."""
+    query = select(User.id).where(func.lower(User.email) == email.lower(), User.id != but)
+    return (await session.scalar(query.limit(1))) is not None
+
+
+async def add_consent_change(
+    session: AsyncSession, user_id: int, *, given: bool, source: str, at: datetime | None = None
+) -> None:
+    """`at` defaults to the transaction's time."""
+    change = ConsentChange(user_id=user_id, given=given, source=source)
+    if at is not None:
+        change.at = at
+    session.add(change)
+
+
+async def consent_history(session: AsyncSession, user_id: int) -> Sequence[ConsentChange]:
+    query = select(ConsentChange).where(ConsentChange.user_id == user_id)
+    return (await session.scalars(query.order_by(ConsentChange.at, ConsentChange.id))).all()
 
 
 async def get_many(session: AsyncSession, user_ids: Sequence[int]) -> Sequence[User]:
@@ -28,13 +49,16 @@ async def find_by_login(session: AsyncSession, login: str) -> User | None:
     """A user whose nick or email matches, ignoring case."""
     lowered = login.strip().lower()
     query = select(User).where(
-        or_(func.lower(User.nick) == lowered, func.lower(User.email) == lowered)
+        or_(func.lower(User.nick) == lowered, func.lower(User.email) == lowered),
+        User.deleted_at.is_(None),  # a deleted account cannot be signed in to
     )
     return (await session.scalars(query.limit(1))).first()
 
 
 async def find_by_nick(session: AsyncSession, nick: str) -> User | None:
-    query = select(User).where(func.lower(User.nick) == nick.strip().lower())
+    query = select(User).where(
+        func.lower(User.nick) == nick.strip().lower(), User.deleted_at.is_(None)
+    )
     return (await session.scalars(query)).first()
 
 
@@ -117,9 +141,21 @@ async def search(
 ) -> Sequence[User]:
     """Users by id order, matching a term in nick, names or email, or a car's plate, and
     holding `role` (any role when None)."""
-    query = select(User).where(User.id > after_id).order_by(User.id).limit(limit)
+    query = select(User).where(User.id > after_id, *_matching(term, plate, role))
+    return (await session.scalars(query.order_by(User.id).limit(limit))).all()
+
+
+async def count_matching(
+    session: AsyncSession, term: str | None, plate: str | None, *, role: Role | None
+) -> int:
+    query = select(func.count()).select_from(User).where(*_matching(term, plate, role))
+    return int(await session.scalar(query) or 0)
+
+
+def _matching(term: str | None, plate: str | None, role: Role | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if role is not None:
-        query = query.where(User.role == role)
+        conditions.append(User.role == role)
     if term:
         pattern = f"%{_escape_like(term.lower())}%"
         matches: list[ColumnElement[bool]] = [
@@ -134,8 +170,8 @@ async def search(
                     Car.plate.like(f"%{_escape_like(plate)}%", escape="\\"),
                 )
             )
-        query = query.where(or_(*matches))
-    return (await session.scalars(query)).all()
+        conditions.append(or_(*matches))
+    return conditions
 
 
 def _escape_like(value: str) -> str:

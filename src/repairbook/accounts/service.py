@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.accounts import repository, tokens
+from repairbook.accounts import repository, tokens, verification
 from repairbook.accounts import validation as v
 from repairbook.accounts.passwords import PasswordHasher
-from repairbook.accounts.ratelimit import LoginThrottle
+from repairbook.accounts.ratelimit import Budget, LoginThrottle
 from repairbook.cars.validation import plate_fragment
 from repairbook.config import Settings
 from repairbook.db import Page, flush
-from repairbook.errors import InvalidInput, NotFound, Unauthenticated
+from repairbook.errors import InvalidInput, NotFound, RepairbookError, Unauthenticated
 from repairbook.models.accounts import Role, User
 
 _TAKEN = {
@@ -62,17 +62,33 @@ async def register(
     db: AsyncSession,
     data: Registration,
     *,
+    address: str,
+    budget: Budget,
     hasher: PasswordHasher,
     settings: Settings,
     now: datetime,
 ) -> Session:
-    user = await create_user(db, data, role=Role.CLIENT, hasher=hasher)
+    """A client account, throttled per address; it books once its address is verified."""
+    await budget.take(address)
+    try:
+        user = await create_user(db, data, role=Role.CLIENT, hasher=hasher, now=now)
+    except RepairbookError:
+        await budget.give_back(address)  # a refused registration made no account
+        raise
+    await verification.send_link(db, user, user.email, settings=settings, now=now)
     return await start_session(db, user, settings, now=now)
 
 
 async def create_user(
-    db: AsyncSession, data: Registration, *, role: Role, hasher: PasswordHasher
+    db: AsyncSession,
+    data: Registration,
+    *,
+    role: Role,
+    hasher: PasswordHasher,
+    now: datetime,
+    verified: bool = False,
 ) -> User:
+    """A user row; `verified` (staff's own tools only) vouches for the address."""
     nick = v.clean_nick(data.nick)
     email = v.clean_email(data.email)
     v.check_password(data.password, nick=nick, email=email)
@@ -86,9 +102,12 @@ async def create_user(
         locale=v.clean_locale(data.locale),
         marketing_opt_in=data.marketing_opt_in,
         role=role,
+        email_verified_at=now if verified else None,
     )
     db.add(user)
     await flush(db, _TAKEN)
+    if user.marketing_opt_in:
+        await repository.add_consent_change(db, user.id, given=True, source="registration", at=now)
     return user
 
 
@@ -171,7 +190,10 @@ async def logout(db: AsyncSession, refresh_token: str, *, now: datetime) -> bool
     return revoked is not None
 
 
-async def update_profile(db: AsyncSession, user_id: int, changes: ProfileChanges) -> User:
+async def update_profile(
+    db: AsyncSession, user_id: int, changes: ProfileChanges, *, settings: Settings, now: datetime
+) -> User:
+    """A new email takes effect once verified (see `verification.change_email`)."""
     user = await own_account(db, user_id)
     if changes.first_name is not None:
         user.first_name = v.clean_name(changes.first_name, "firstName")
@@ -179,12 +201,14 @@ async def update_profile(db: AsyncSession, user_id: int, changes: ProfileChanges
         user.last_name = v.clean_name(changes.last_name, "lastName")
     if changes.clear_patronymic or changes.patronymic is not None:
         user.patronymic = v.clean_patronymic(changes.patronymic)
-    if changes.email is not None:
-        user.email = v.clean_email(changes.email)
     if changes.locale is not None:
         user.locale = v.clean_locale(changes.locale)
-    if changes.marketing_opt_in is not None:
-        user.marketing_opt_in = changes.marketing_opt_in
+    if changes.email is not None:
+        await verification.change_email(db, user, changes.email, settings=settings, now=now)
+    given = changes.marketing_opt_in
+    if given is not None and given != user.marketing_opt_in:
+        user.marketing_opt_in = given
+        await repository.add_consent_change(db, user.id, given=given, source="profile", at=now)
     await flush(db, _TAKEN)
     return user
 
@@ -222,6 +246,47 @@ async def change_password(
     return await start_session(db, user, settings, now=now)
 
 
+async def confirm_password(
+    db: AsyncSession,
+    user_id: int,
+    password: str,
+    *,
+    address: str,
+    throttle: LoginThrottle,
+    hasher: PasswordHasher,
+) -> User:
+    """The user's own row, once the password is right (guesses count as failed sign-ins)."""
+    user = await own_account(db, user_id)
+    account = _account_key(user.id)
+    await throttle.check(account, address)
+    if len(password) > v.PASSWORD_MAX or not await hasher.verify(password, user.password_hash):
+        await throttle.record_failure(account, address)
+        raise InvalidInput("The password is wrong", field="password")
+    await throttle.record_success(account, address)
+    return user
+
+
+async def erase(db: AsyncSession, user: User, *, now: datetime) -> None:
+    """Replace everything that identifies the person; the row stays for the shop's history
+    (bookings, statistics) and can never be signed in to again."""
+    if user.marketing_opt_in:
+        await repository.add_consent_change(
+            db, user.id, given=False, source="account deleted", at=now
+        )
+    user.nick = f"{v.DELETED_PREFIX}{user.id}"  # no one else can hold such a nick
+    user.email = f"{v.DELETED_PREFIX}{user.id}@invalid"  # nor such an address
+    user.pending_email = None
+    user.email_verified_at = None
+    user.first_name = ""
+    user.last_name = ""
+    user.patronymic = None
+    user.password_hash = ""  # no password verifies against it
+    user.marketing_opt_in = False
+    user.deleted_at = now
+    await repository.revoke_all_refresh_tokens(db, user.id, now)
+    await db.flush()
+
+
 def _account_key(user_id: int) -> str:
     return f"user:{user_id}"
 
@@ -240,7 +305,7 @@ async def users_by_id(db: AsyncSession, user_ids: Sequence[int]) -> Sequence[Use
 async def own_account(db: AsyncSession, user_id: int) -> User:
     """The signed-in user's own row (it may have been deleted since the token was issued)."""
     user = await repository.get(db, user_id)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise NotFound("Your account no longer exists")
     return user
 
@@ -259,6 +324,18 @@ async def set_role_by_nick(db: AsyncSession, nick: str, role: Role) -> User:
     return await set_role(db, user.id, role)
 
 
+async def vouch_for_email(db: AsyncSession, nick: str, *, now: datetime) -> User:
+    """Staff's tools only: the address counts as verified (a pending one takes over)."""
+    user = await repository.find_by_nick(db, nick)
+    if user is None:
+        raise NotFound(f"No user with nick {nick!r}", field="nick")
+    if user.pending_email is not None:
+        user.email, user.pending_email = user.pending_email, None
+    user.email_verified_at = user.email_verified_at or now
+    await flush(db, _TAKEN)
+    return user
+
+
 async def find_users(
     db: AsyncSession, search: str | None, *, role: Role | None, after_id: int, limit: int
 ) -> Page[User]:
@@ -266,4 +343,4 @@ async def find_users(
     term = " ".join(search.split()) if search else None
     plate = plate_fragment(term) if term else None
     rows = await repository.search(db, term, plate, role=role, after_id=after_id, limit=limit + 1)
-    return Page.of(rows, limit)
+    return Page.of(rows, limit, await repository.count_matching(db, term, plate, role=role))

@@ -15,6 +15,9 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 128
 NAME_MAX = 64
 
 
+DELETED_PREFIX = "deleted-"
+
+
 def clean_nick(nick: str) -> str:
     nick = nick.strip()
     if not NICK_RE.fullmatch(nick):
@@ -22,6 +25,9 @@ def clean_nick(nick: str) -> str:
             "Nick must be 3 to 32 characters: Latin letters, digits, '_', '.', '-'",
             field="nick",
         )
+    if nick.lower().startswith(DELETED_PREFIX):
+        # What deleted accounts are renamed to: a taken one would stop a deletion.
+        raise InvalidInput(f"Nicks starting with {DELETED_PREFIX!r} are reserved", field="nick")
     return nick
 
 

@@ -22,3 +22,13 @@ class SlotChanged(Event):
     receptionist_id: int
     starts_at: datetime
     change: SlotEvent
+    booking_id: int | None = None  # whose booking: for the client's own feed (myBookingChanged)
+    client_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingTimeChanged(Event):
+    """A receptionist's working time changed on a day: every slot of theirs that day."""
+
+    day: date
+    receptionist_id: int

@@ -17,7 +17,6 @@ from repairbook.models.accounts import User
 from repairbook.models.booking import Booking
 from repairbook.models.notifications import MessageKind
 from repairbook.notifications import outbox
-from repairbook.notifications.messages import calendar_sequence
 
 ANNIVERSARY_GRACE = timedelta(days=30)  # a due date missed by longer waits for the next one
 
@@ -40,19 +39,22 @@ async def moved(
     db: AsyncSession, booking: Booking, previous_starts_at: datetime, *, now: datetime
 ) -> None:
     facts = await bookings.mail_facts(db, booking.id)
-    # Each move is its own event, even back to a slot the booking had before.
+    # Each move is its own event (its own version), even back to a slot it had before.
     await _queue(
-        db, facts, MessageKind.BOOKING_MOVED, f"moved:{now.isoformat()}", now,
+        db, facts, MessageKind.BOOKING_MOVED, f"moved:v{booking.version}", now,
         previous_starts_at=previous_starts_at.isoformat(),
     )  # fmt: skip
 
 
 def reminder(facts: BookingFacts) -> outbox.Mail:
-    """The day-before reminder: once per booking and start time (a moved booking gets one
-    for its new time; the delivery skips it if the booking changed meanwhile)."""
+    """The reminder of a visit, written from the booking as it is now (its version): the
+    delivery sends it only if the booking is still that version and the visit has not
+    begun. Which bookings are due one is the scan's business (`tasks.queue_reminders`)."""
     booking = facts[0]
-    key = f"booking:{booking.id}:reminder:{booking.starts_at.isoformat()}"
-    return outbox.Mail.to_user(facts[1], MessageKind.VISIT_REMINDER, key, **_visit(facts))
+    key = f"booking:{booking.id}:reminder:v{booking.version}"
+    return outbox.Mail.to_user(
+        facts[1], MessageKind.VISIT_REMINDER, key, **_visit(facts), version=booking.version
+    )
 
 
 def maintenance_due(facts: CarFacts, today: date) -> outbox.Mail | None:
@@ -95,7 +97,7 @@ async def _queue(
     **extra: Any,
 ) -> None:  # fmt: skip
     key = f"booking:{facts[0].id}:{event}"
-    data = _visit(facts) | {"sequence": calendar_sequence(now)} | extra
+    data = _visit(facts) | {"sequence": facts[0].version} | extra
     await outbox.queue(db, [outbox.Mail.to_user(facts[1], kind, key, **data)])
 
 

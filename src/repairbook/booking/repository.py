@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TypeAlias
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import DateTime, Row, Select, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.booking.availability import SlotBooking
 from repairbook.db import any_of
 from repairbook.models.accounts import User
-from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.cars import Car
 from repairbook.models.catalog import CarModel, Receptionist, RepairKind, RepairType
+from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 
 # A booking with what its emails say: client, car model, plate, repair, receptionist's names.
 BookingFacts: TypeAlias = "Row[Booking, User, str, str, str, str, str]"
@@ -56,6 +57,17 @@ async def of_day(db: AsyncSession, day: date) -> list[SlotBooking]:
     ]
 
 
+async def active_slots_between(
+    db: AsyncSession, start: date, end: date
+) -> list[tuple[date, int, datetime]]:
+    """(day, receptionist, start) of every active booking from `start` to `end`: one query
+    for a month's calendar."""
+    query = select(Booking.day, Booking.receptionist_id, Booking.starts_at).where(
+        Booking.day.between(start, end), Booking.status == BookingStatus.ACTIVE
+    )
+    return [(row.day, row.receptionist_id, row.starts_at) for row in (await db.execute(query))]
+
+
 async def between(
     db: AsyncSession, start: date, end: date, receptionist_id: int | None, *, limit: int
 ) -> Sequence[Booking]:
@@ -93,6 +105,27 @@ async def of_clients(
     return (await db.scalars(query)).all()
 
 
+async def stamps(db: AsyncSession, scopes: Sequence[str]) -> dict[str, int]:
+    """The board stamps of these scopes (a day's ISO date, or `all`); 0 where none yet."""
+    query = select(BoardVersion.scope, BoardVersion.version).where(BoardVersion.scope.in_(scopes))
+    return {row.scope: row.version for row in await db.execute(query)}
+
+
+def of_client_in_order(client_id: int, since: datetime | None) -> Select[Booking]:
+    """A client's bookings: upcoming ones (from `since`) soonest first, or all latest first."""
+    query = select(Booking).where(Booking.client_id == client_id)
+    if since is not None:
+        return query.where(Booking.starts_at >= since).order_by(Booking.starts_at, Booking.id)
+    return query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+
+
+def in_range_in_order(start: date, end: date, receptionist_id: int | None) -> Select[Booking]:
+    query = select(Booking).where(Booking.day.between(start, end))
+    if receptionist_id is not None:
+        query = query.where(Booking.receptionist_id == receptionist_id)
+    return query.order_by(Booking.starts_at, Booking.receptionist_id, Booking.id)
+
+
 async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:
     return await db.get(Quote, quote_id)
 
@@ -121,13 +154,34 @@ async def mail_facts(db: AsyncSession, booking_id: int) -> BookingFacts:
     return (await db.execute(_booking_facts().where(Booking.id == booking_id))).one()
 
 
-async def reminder_batch(
-    db: AsyncSession, day: date, *, after_id: int, limit: int
+async def reminders_due(
+    db: AsyncSession, now: datetime, days: tuple[date, date], *, after_id: int, limit: int
 ) -> Sequence[BookingFacts]:
-    """The next `limit` active bookings on `day` (by id, after `after_id`), with their facts."""
+    """The next `limit` active bookings (by id, after `after_id`) on `days` (first, last)
+    whose visit has not begun and that have no reminder yet: none written from their
+    current version, none sent for their current start time. With their facts."""
+    reminded = select(OutboxMessage.id).where(
+        OutboxMessage.booking_id == Booking.id,
+        OutboxMessage.kind == MessageKind.VISIT_REMINDER,
+        or_(
+            OutboxMessage.dedupe_key
+            == func.concat("booking:", Booking.id, ":reminder:v", Booking.version),
+            and_(
+                OutboxMessage.status == MessageStatus.SENT,
+                cast(OutboxMessage.data["starts_at"].astext, DateTime(timezone=True))
+                == Booking.starts_at,
+            ),
+        ),
+    )
     query = (
         _booking_facts()
-        .where(Booking.day == day, Booking.status == BookingStatus.ACTIVE, Booking.id > after_id)
+        .where(
+            Booking.day.between(*days),
+            Booking.status == BookingStatus.ACTIVE,
+            Booking.starts_at > now,
+            Booking.id > after_id,
+            ~reminded.exists(),
+        )
         .order_by(Booking.id)
         .limit(limit)
     )
@@ -165,3 +219,24 @@ async def maintenance_batch(
         .limit(limit)
     )
     return (await db.execute(query)).all()
+
+
+async def future_active_of_client(db: AsyncSession, client_id: int, now: datetime) -> list[int]:
+    query = select(Booking.id).where(
+        Booking.client_id == client_id,
+        Booking.status == BookingStatus.ACTIVE,
+        Booking.starts_at > now,
+    )
+    return list((await db.scalars(query.order_by(Booking.starts_at))).all())
+
+
+async def all_of_client(db: AsyncSession, client_id: int) -> Sequence[tuple[Booking, str, str]]:
+    """Every booking of the client with its repair's and receptionist's names, oldest first."""
+    query = (
+        select(Booking, RepairType.name, Receptionist.last_name)
+        .join(RepairType, RepairType.id == Booking.repair_type_id)
+        .join(Receptionist, Receptionist.id == Booking.receptionist_id)
+        .where(Booking.client_id == client_id)
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    return [(booking, repair, last_name) for booking, repair, last_name in await db.execute(query)]

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.booking import estimates, mail
+from repairbook.booking import estimates, mail, worktime
 from repairbook.booking import repository as bookings
-from repairbook.booking.availability import Calendar, Slot, SlotBooking, TimeRule, slots_of_day
+from repairbook.booking.availability import (
+    Calendar,
+    ClosedReason,
+    Slot,
+    SlotBooking,
+    TimeRule,
+    TimeSlot,
+    slots_of_day,
+    times_of,
+    work_reason,
+)
 from repairbook.booking.events import SlotChanged, SlotEvent
 from repairbook.cars import service as cars
 from repairbook.catalog import service as catalog
 from repairbook.config import Settings
-from repairbook.db import record, violated_constraint
+from repairbook.db import Page, offset_page, record, violated_constraint
 from repairbook.errors import (
+    EmailNotVerified,
+    IdempotencyKeyReused,
     InvalidInput,
     NoCar,
     NotFound,
@@ -49,22 +62,35 @@ def calendar_of(settings: Settings) -> Calendar:
 
 @dataclass(frozen=True, slots=True)
 class BookingRequest:
-    receptionist_id: int
+    receptionist_id: int | None  # None: any receptionist who works then and is free
     starts_at: datetime
     car_id: int
     repair_type_id: int
     quote_id: uuid.UUID | None = None
     idempotency_key: str | None = None
 
+    def digest(self) -> str:
+        """What the request asks for, whatever offset `startsAt` was written with."""
+        fields = (
+            self.receptionist_id or "any",
+            self.starts_at.astimezone(UTC).isoformat() if self.starts_at.tzinfo else "",
+            self.car_id,
+            self.repair_type_id,
+            self.quote_id or "",
+        )
+        return hashlib.sha256(repr(fields).encode()).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class DayStates:
-    """Every active receptionist's slots on a day, and who each booking shown belongs to."""
+    """The slots on a day of every active receptionist working that day (or holding an
+    active booking on it), and who each booking shown belongs to."""
 
     day: date
     receptionists: Sequence[Receptionist]
     slots: list[Slot]
     client_of: dict[int, int]  # booking id → client id
+    times: list[TimeSlot]  # per start: how many receptionists are free
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +102,27 @@ class DaySchedule:
     receptionists: Sequence[Receptionist]
     slots: list[Slot]
     details: Sequence[Booking]
+    times: list[TimeSlot]
 
 
 async def book(
     db: AsyncSession, viewer: User, request: BookingRequest, *, calendar: Calendar, now: datetime
 ) -> Booking:
     key = _idempotency_key(request.idempotency_key)
+    digest = request.digest() if key else None
     if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
-        return earlier
+        return _same_request(earlier, digest)
     car = await _car_for(db, viewer, request.car_id)
-    day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
+    if request.receptionist_id is None:
+        day = await _check_time(db, calendar, request.starts_at, now)
+        candidates = await _free_workers(db, calendar, day, request.starts_at)
+    else:
+        day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
+        candidates = [request.receptionist_id]
     repair = await estimates.applicable_repair(db, car, request.repair_type_id)
     lines, total = await estimates.price(db, car, repair, request.quote_id, now=now)
     booking = Booking(
-        receptionist_id=request.receptionist_id,
+        receptionist_id=candidates[0],
         starts_at=request.starts_at,
         ends_at=request.starts_at + calendar.slot,
         day=day,
@@ -101,17 +134,24 @@ async def book(
         price_total=total,
         quote_id=request.quote_id,
         idempotency_key=key,
+        idempotency_input=digest,
         created_by_id=viewer.id,
     )
-    try:
-        async with db.begin_nested():
-            db.add(booking)
-    except IntegrityError as error:
-        # The same request retried concurrently may have got there first; PostgreSQL made
-        # us wait for it, so its booking is visible now (whichever index reported it).
-        if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
-            return earlier
-        raise _conflict(error) from error
+    for n, receptionist_id in enumerate(candidates):
+        booking.receptionist_id = receptionist_id
+        try:
+            async with db.begin_nested():
+                db.add(booking)
+            break
+        except IntegrityError as error:
+            # The same request retried concurrently may have got there first; PostgreSQL
+            # made us wait for it, so its booking is visible now (whichever index said so).
+            if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
+                return _same_request(earlier, digest)
+            conflict = _conflict(error)
+            if not isinstance(conflict, SlotTaken) or n == len(candidates) - 1:
+                raise conflict from error
+            # "Any receptionist": someone took this one's slot meanwhile; the next one.
     _record(db, booking, SlotEvent.BOOKED)
     await mail.confirmed(db, booking, now=now)
     return booking
@@ -162,7 +202,17 @@ async def reschedule(
 
 
 def _record(db: AsyncSession, booking: Booking, change: SlotEvent) -> None:
-    record(db, SlotChanged(booking.day, booking.receptionist_id, booking.starts_at, change))
+    record(
+        db,
+        SlotChanged(
+            booking.day,
+            booking.receptionist_id,
+            booking.starts_at,
+            change,
+            booking_id=booking.id,
+            client_id=booking.client_id,
+        ),
+    )
 
 
 async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: datetime) -> Car:
@@ -180,7 +230,57 @@ async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: dateti
 async def check_slot(
     db: AsyncSession, calendar: Calendar, receptionist_id: int, starts_at: datetime, now: datetime
 ) -> date:
-    """The slot's shop-local day, if a booking may start there now."""
+    """The slot's shop-local day, if a booking may start there now with this receptionist.
+
+    The receptionist's row is locked for share until the transaction ends, and a change
+    of working time locks it for update (plans.py): either that change committed first
+    and this sees it, or it waits for this booking and then sees it."""
+    day = await _check_time(db, calendar, starts_at, now)
+    receptionist = (await worktime.lock(db, [receptionist_id], "share")).get(receptionist_id)
+    if receptionist is None:
+        raise NotFound("No such receptionist", field="receptionistId")
+    if not receptionist.active:
+        raise SlotUnavailable("This receptionist takes no bookings", field="receptionistId")
+    rota = await worktime.rota(db, calendar, day, day, [receptionist_id])
+    reason = work_reason(rota.on(receptionist_id, day), starts_at, calendar)
+    if reason is ClosedReason.BREAK:
+        raise SlotUnavailable("This receptionist is on a break at this time", field="startsAt")
+    if reason is not None:
+        raise SlotUnavailable("This receptionist does not work at this time", field="startsAt")
+    return day
+
+
+async def _free_workers(
+    db: AsyncSession, calendar: Calendar, day: date, starts_at: datetime
+) -> list[int]:
+    """For "any receptionist": the active receptionists who work at `starts_at` and have
+    no active booking then, fewest active bookings that day first, then by id. Their rows
+    are locked for share, as for a booking with one of them."""
+    people = await worktime.lock(
+        db, [r.id for r in await catalog.receptionists(db, include_inactive=False)], "share"
+    )
+    rota = await worktime.rota(db, calendar, day, day, list(people))
+    working = [rid for rid in people if work_reason(rota.on(rid, day), starts_at, calendar) is None]
+    if not working:
+        raise SlotUnavailable("No receptionist works at this time", field="startsAt")
+    load: dict[int, int] = dict.fromkeys(working, 0)
+    taken = set()
+    for slot in await bookings.of_day(db, day):
+        if slot.active and slot.receptionist_id in load:
+            load[slot.receptionist_id] += 1
+            if slot.starts_at == starts_at:
+                taken.add(slot.receptionist_id)
+    free = sorted((rid for rid in working if rid not in taken), key=lambda rid: (load[rid], rid))
+    if not free:
+        raise SlotTaken(field="startsAt")
+    return free
+
+
+async def _check_time(
+    db: AsyncSession, calendar: Calendar, starts_at: datetime, now: datetime
+) -> date:
+    """The shop-local day of a start on the grid, neither past, beyond the window nor on
+    a closed day."""
     if starts_at.tzinfo is None:
         raise InvalidInput(
             "startsAt needs a UTC offset, e.g. 2027-03-01T10:00:00+03:00", field="startsAt"
@@ -199,21 +299,20 @@ async def check_slot(
         raise SlotUnavailable(f"Bookings open {calendar.window_days} days ahead", field="startsAt")
     if rule is TimeRule.CLOSED_DAY:
         raise SlotUnavailable(f"The shop is closed on {day:%d.%m.%Y}", field="startsAt")
-    receptionist = await catalog.receptionist(db, receptionist_id)
-    if receptionist is None:
-        raise NotFound("No such receptionist", field="receptionistId")
-    if not receptionist.active:
-        raise SlotUnavailable("This receptionist takes no bookings", field="receptionistId")
     return day
 
 
 async def day_states(
     db: AsyncSession, day: date, *, calendar: Calendar, now: datetime
 ) -> DayStates:
-    """Three queries whatever the number of receptionists and bookings."""
-    receptionists = await catalog.receptionists(db, include_inactive=False)
+    """Five queries whatever the number of receptionists and bookings. A receptionist who
+    does not work that day is left off, unless an active booking holds them there."""
+    everyone = await catalog.receptionists(db, include_inactive=False)
     closed = await catalog.is_closed(db, day)
     on_day: list[SlotBooking] = await bookings.of_day(db, day)
+    rota = await worktime.rota(db, calendar, day, day)
+    held = {b.receptionist_id for b in on_day if b.active}
+    receptionists = [r for r in everyone if rota.on(r.id, day) is not None or r.id in held]
     slots = slots_of_day(
         calendar,
         day,
@@ -221,10 +320,11 @@ async def day_states(
         receptionist_ids=[r.id for r in receptionists],
         closed=closed,
         bookings=on_day,
+        work={r.id: rota.on(r.id, day) for r in receptionists},
     )
     shown = {slot.booking_id for slot in slots if slot.booking_id is not None}
     client_of = {b.booking_id: b.client_id for b in on_day if b.booking_id in shown}
-    return DayStates(day, receptionists, slots, client_of)
+    return DayStates(day, receptionists, slots, client_of, times_of(calendar, day, slots))
 
 
 async def day_schedule(
@@ -245,7 +345,7 @@ async def day_schedule(
         if with_details and viewer is not None and viewer.may_see(client_id)
     ]
     details = await bookings_by_id(db, visible)
-    return DaySchedule(day, states.receptionists, states.slots, details)
+    return DaySchedule(day, states.receptionists, states.slots, details, states.times)
 
 
 async def bookings_by_id(db: AsyncSession, booking_ids: Sequence[int]) -> Sequence[Booking]:
@@ -268,6 +368,30 @@ async def in_range(
     return await bookings.between(db, start, end, receptionist_id, limit=limit)
 
 
+async def client_page(
+    db: AsyncSession, client_id: int, *, since: datetime | None, offset: int, limit: int
+) -> Page[Booking]:
+    """A client's bookings a page at a time: upcoming (from `since`), or all."""
+    return await offset_page(
+        db, bookings.of_client_in_order(client_id, since), offset=offset, limit=limit
+    )
+
+
+async def range_page(
+    db: AsyncSession,
+    start: date,
+    end: date,
+    receptionist_id: int | None,
+    *,
+    offset: int,
+    limit: int,
+) -> Page[Booking]:
+    if not timedelta(0) <= end - start <= MAX_RANGE:
+        raise InvalidInput("`to` must be on or after `from`, at most 31 days later", field="to")
+    query = bookings.in_range_in_order(start, end, receptionist_id)
+    return await offset_page(db, query, offset=offset, limit=limit)
+
+
 async def of_clients(
     db: AsyncSession, client_ids: Sequence[int], *, since: datetime | None
 ) -> Sequence[Booking]:
@@ -276,7 +400,10 @@ async def of_clients(
 
 
 async def _car_for(db: AsyncSession, viewer: User, car_id: int) -> Car:
-    """A client books only own cars (and must have one); staff book any client's car."""
+    """A client books only own cars (and must have one) and only with a verified address;
+    staff book any client's car, verified or not (they have the client on the phone)."""
+    if not viewer.is_staff and not viewer.email_verified:
+        raise EmailNotVerified()
     if not viewer.is_staff and not await cars.has_any(db, viewer.id):
         raise NoCar()
     return await cars.visible(db, viewer, car_id, lock="share")
@@ -291,6 +418,14 @@ async def _changeable(db: AsyncSession, viewer: User, booking_id: int, now: date
     if booking.starts_at <= now:
         raise InvalidInput("This booking has already started", field="id")
     return booking
+
+
+def _same_request(earlier: Booking, digest: str | None) -> Booking:
+    """The booking a key made, if this is that request again (keys live as long as the
+    booking, which is never deleted: a key is used once per user, for good)."""
+    if earlier.idempotency_input is not None and earlier.idempotency_input != digest:
+        raise IdempotencyKeyReused(field="idempotencyKey")
+    return earlier
 
 
 def _idempotency_key(key: str | None) -> str | None:

@@ -22,25 +22,28 @@ log = logging.getLogger(__name__)
 BATCH = 1000
 
 
-def reminder_day(now: datetime, settings: Settings) -> date | None:
-    """Tomorrow, once the shop's clock has passed the reminder hour today; else None."""
+def reminder_days(now: datetime, settings: Settings) -> tuple[date, date]:
+    """The days whose visits are due a reminder at `now`: a visit's reminder is due from
+    the reminder hour of the day before it until it begins. Today, and tomorrow once the
+    shop's clock has passed the reminder hour."""
     local = now.astimezone(settings.zone)
-    if local.hour < settings.reminder_hour:
-        return None
-    return local.date() + timedelta(days=1)
+    today = local.date()
+    return today, today + timedelta(days=1 if local.hour >= settings.reminder_hour else 0)
 
 
 async def queue_reminders(database: Database, settings: Settings, now: datetime) -> int:
-    day = reminder_day(now, settings)
+    """Queue a reminder for every booking due one at `now` that has none: booked after the
+    evening's last scan, moved away and back, moved to another advisor, all included (see
+    `repository.reminders_due`). Safe to repeat and to run twice at once (dedupe keys)."""
+    days = reminder_days(now, settings)
     queued, after = 0, 0
-    while day is not None:
+    while True:
         async with unit_of_work(database) as db:
-            rows = await bookings.reminder_batch(db, day, after_id=after, limit=BATCH)
+            rows = await bookings.reminders_due(db, now, days, after_id=after, limit=BATCH)
             queued += len(await outbox.queue(db, [mail.reminder(row) for row in rows]))
         if len(rows) < BATCH:
-            break
+            return queued
         after = rows[-1][0].id
-    return queued
 
 
 async def queue_maintenance_notices(database: Database, settings: Settings, now: datetime) -> int:
@@ -56,17 +59,18 @@ async def queue_maintenance_notices(database: Database, settings: Settings, now:
         after = rows[-1][0].id
 
 
-async def scan_reminders(ctx: dict[str, Any]) -> int:
+async def scan_reminders(ctx: dict[str, Any], now: datetime | None = None) -> int:
+    """The worker's scan (every quarter of an hour), or one for a chosen moment."""
     resources = ctx["resources"]
-    queued = await queue_reminders(resources.database, resources.settings, resources.clock.now())
+    when = now or resources.clock.now()
+    queued = await queue_reminders(resources.database, resources.settings, when)
     log.info("reminders: %d queued", queued)
     return queued
 
 
-async def scan_maintenance(ctx: dict[str, Any]) -> int:
+async def scan_maintenance(ctx: dict[str, Any], now: datetime | None = None) -> int:
     resources = ctx["resources"]
-    queued = await queue_maintenance_notices(
-        resources.database, resources.settings, resources.clock.now()
-    )
+    when = now or resources.clock.now()
+    queued = await queue_maintenance_notices(resources.database, resources.settings, when)
     log.info("maintenance notices: %d queued", queued)
     return queued

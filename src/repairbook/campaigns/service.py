@@ -15,7 +15,7 @@ from repairbook.accounts.tokens import issue_unsubscribe_token, read_unsubscribe
 from repairbook.campaigns import repository
 from repairbook.campaigns.content import content
 from repairbook.config import Settings
-from repairbook.db import Event, record
+from repairbook.db import Event, Page, offset_page, record
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.accounts import User
 from repairbook.models.campaigns import Campaign, CampaignStatus
@@ -116,7 +116,8 @@ async def settle(db: AsyncSession, campaign_id: int, *, now: datetime) -> Campai
 
 async def cancel(db: AsyncSession, campaign_id: int, *, now: datetime) -> Campaign:
     """What is not sent yet is never sent. A message a worker is handing to the server at
-    this very moment may still go out."""
+    this very moment goes out first, and counts as sent: this waits for it."""
+    await mail_repository.hold_campaign(db, campaign_id)
     campaign = await repository.get(db, campaign_id, for_update=True)
     if campaign is None:
         raise NotFound("No such campaign", field="id")
@@ -147,18 +148,32 @@ async def latest(db: AsyncSession, *, limit: int) -> list[Progress]:
     return await progress(db, await repository.latest(db, limit=limit))
 
 
+async def page(db: AsyncSession, *, offset: int, limit: int) -> Page[Progress]:
+    """Campaigns newest first, a page at a time, each with its progress."""
+    rows = await offset_page(db, repository.newest_first(), offset=offset, limit=limit)
+    return Page(await progress(db, rows.items), rows.has_next, rows.total, rows.offset)
+
+
 async def unsubscribe(db: AsyncSession, token: str, *, settings: Settings) -> User:
     """End a client's consent to campaigns; their campaign mail not sent yet stays unsent.
     Booking mail still reaches them. Doing it twice is fine."""
+    user = await unsubscriber(db, token, settings=settings)
+    if user.marketing_opt_in:
+        await users.add_consent_change(db, user.id, given=False, source="unsubscribe link")
+    user.marketing_opt_in = False
+    await mail_repository.skip_unsent(db, user_id=user.id)
+    await db.flush()
+    return user
+
+
+async def unsubscriber(db: AsyncSession, token: str, *, settings: Settings) -> User:
+    """Whom a valid unsubscribe link is for, changing nothing (the page that asks first)."""
     user_id = read_unsubscribe_token(token, secret=settings.secret_key.get_secret_value())
     user = await users.get(db, user_id)
     if user is None:
         raise InvalidInput(
             "This unsubscribe link is for an account that no longer exists", field="token"
         )
-    user.marketing_opt_in = False
-    await mail_repository.skip_unsent(db, user_id=user.id)
-    await db.flush()
     return user
 
 

@@ -13,6 +13,7 @@ from arq.connections import ArqRedis
 from repairbook.campaigns import repository, service
 from repairbook.db import Consumer, Event, read_only, unit_of_work
 from repairbook.resources import Resources
+from repairbook.telemetry import trace_carrier
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -28,6 +29,7 @@ def campaign_requester(redis: ArqRedis) -> Consumer:
                     send_campaign.__name__,
                     event.campaign_id,
                     _job_id=f"campaign:{event.campaign_id}",
+                    **trace_carrier(),
                 )
 
     return request_sending

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +17,7 @@ from repairbook.models.catalog import CarModel
 
 Lock = Literal["share", "update"] | None
 CAR_WITH_MODEL = joinedload(Car.model).options(MODEL_WITH_ENGINE)
+ERASED_VIN = "0" * 17  # fits the VIN check; erased cars are removed, so never unique-checked
 
 
 async def get(db: AsyncSession, car_id: int, *, lock: Lock = None) -> Car | None:
@@ -55,3 +57,25 @@ async def active_model(db: AsyncSession, model_id: int) -> CarModel | None:
         select(CarModel).options(MODEL_WITH_ENGINE).where(CarModel.id == model_id, CarModel.active)
     )
     return (await db.scalars(query)).first()
+
+
+async def all_of_owner(db: AsyncSession, owner_id: int) -> Sequence[Car]:
+    """Every car the owner has had, removed ones included (what a person may ask to see)."""
+    query = select(Car).options(CAR_WITH_MODEL).where(Car.owner_id == owner_id)
+    return (await db.scalars(query.order_by(Car.id))).all()
+
+
+async def erase_of_owner(db: AsyncSession, owner_id: int, now: datetime) -> None:
+    """Remove the owner's cars and erase what identifies them (VIN, plate, СТС); model,
+    sale date and mileage stay for the shop's statistics."""
+    await db.execute(
+        update(Car)
+        .where(Car.owner_id == owner_id)
+        .values(
+            vin=ERASED_VIN,
+            plate="",
+            sts_number="",
+            removed_at=func.coalesce(Car.removed_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -97,3 +97,11 @@ async def _fill(db: AsyncSession, car: Car, data: CarData, today: date) -> None:
     car.model = model
     db.add(car)
     await flush(db, _VIN_TAKEN)
+
+
+async def all_of_owner(db: AsyncSession, owner_id: int) -> Sequence[Car]:
+    return await repository.all_of_owner(db, owner_id)
+
+
+async def erase_of_owner(db: AsyncSession, owner_id: int, *, now: datetime) -> None:
+    await repository.erase_of_owner(db, owner_id, now)

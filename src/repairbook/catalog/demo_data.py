@@ -81,3 +81,23 @@ RECEPTIONISTS = [
     ("Попов", "Дмитрий", "Сергеевич"),
     ("Васильева", "Ольга", "Николаевна"),
 ]
+
+# Working time (issue 22). Two shifts of two advisors, 08:00–20:00, alternating two days on,
+# two days off (shift A works on the seed's day 0 and 1, shift B on days 2 and 3, …). Within
+# a shift, lunches are staggered so the desk is never empty. The weekly plan is every day
+# with that lunch; the 2/2 rotation is days off as dated exceptions, from the seed's day on
+# for DEMO_ROTA_DAYS days.
+SHIFT_HOURS = ("08:00", "20:00")
+# (last name, shift, lunch from, lunch to)
+SHIFTS = [
+    ("Смирнов", "A", "12:00", "13:00"),
+    ("Кузнецова", "A", "13:00", "14:00"),
+    ("Попов", "B", "12:00", "13:00"),
+    ("Васильева", "B", "13:00", "14:00"),
+]
+DEMO_ROTA_DAYS = 70  # the booking window (60 days) and a little more
+# One advisor is on holiday next week (Monday to Sunday); their shift mate works those
+# days without a lunch break (other hours), so the desk is still never empty.
+ON_HOLIDAY = "Васильева"
+HOLIDAY_NOTE = "Отпуск"
+COVER_NOTE = "Без обеда: коллега в отпуске"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from repairbook.models.catalog import (
     RepairKind,
     RepairType,
     RepairTypePart,
+    WorkException,
+    WorkPlanDay,
 )
 
 M = TypeVar("M", bound=Base)
@@ -53,8 +56,11 @@ async def is_empty(db: AsyncSession) -> bool:
     return (await db.scalar(select(CarModel.id).limit(1))) is None
 
 
-async def load_demo_catalog(db: AsyncSession, step: Step = lambda _: None) -> Counter[str]:
-    """Returns how many rows of each table were created."""
+async def load_demo_catalog(
+    db: AsyncSession, step: Step = lambda _: None, *, today: date | None = None
+) -> Counter[str]:
+    """Returns how many rows of each table were created. `today` (the shop's) anchors the
+    demo rota: 2/2 shifts and next week's holiday."""
     load = _Loader(db)
     step("labor rates and oils")
     rates = {
@@ -97,12 +103,57 @@ async def load_demo_catalog(db: AsyncSession, step: Step = lambda _: None) -> Co
             RepairType, {"name": name, "car_model_id": None},
             kind=RepairKind(kind), labor_hours=hours, labor_rate=rates[rate], parts=[],
         )  # fmt: skip
+    people = {}
     for last, first, patronymic in demo.RECEPTIONISTS:
-        await load.ensure(
+        people[last] = await load.ensure(
             Receptionist, {"last_name": last, "first_name": first, "patronymic": patronymic}
         )
+    await _rota(load, people, today or date.today())
     await db.flush()
     return load.created
+
+
+async def _rota(load: _Loader, people: dict[str, Receptionist], today: date) -> None:
+    """Plans and the 2/2 rotation for receptionists without a plan yet (a plan staff
+    set is never touched)."""
+    planned = set(await load.db.scalars(select(WorkPlanDay.receptionist_id).distinct()))
+    opens, closes = (time.fromisoformat(t) for t in demo.SHIFT_HOURS)
+    monday = today + timedelta(days=7 - today.weekday())
+    holiday = {monday + timedelta(days=n) for n in range(7)}
+    mates = {
+        last: next(o for o, s, *_ in demo.SHIFTS if s == shift and o != last)
+        for last, shift, *_ in demo.SHIFTS
+    }
+    for last, shift, lunch_from, lunch_to in demo.SHIFTS:
+        person = people[last]
+        if person.id in planned:
+            continue
+        for weekday in range(1, 8):
+            load.db.add(
+                WorkPlanDay(
+                    receptionist_id=person.id, weekday=weekday, starts_at=opens,
+                    ends_at=closes, breaks=[[lunch_from, lunch_to]],
+                )
+            )  # fmt: skip
+            load.created[WorkPlanDay.__tablename__] += 1
+        for n in range(demo.DEMO_ROTA_DAYS):
+            day = today + timedelta(days=n)
+            on_duty = (n // 2) % 2 == (0 if shift == "A" else 1)
+            if not on_duty or (last == demo.ON_HOLIDAY and day in holiday):
+                note = demo.HOLIDAY_NOTE if on_duty else None
+                hours: tuple[time | None, time | None] = (None, None)
+                breaks: list[list[str]] = []
+            elif mates[last] == demo.ON_HOLIDAY and day in holiday:
+                note, hours, breaks = demo.COVER_NOTE, (opens, closes), []
+            else:
+                continue
+            load.db.add(
+                WorkException(
+                    receptionist_id=person.id, day=day, starts_at=hours[0], ends_at=hours[1],
+                    breaks=breaks, note=note,
+                )
+            )  # fmt: skip
+            load.created[WorkException.__tablename__] += 1
 
 
 async def _model(load: _Loader, spec: demo.DemoModel, oil: Oil) -> CarModel:

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per domain. Importing this package registers them all."""
 
-from repairbook.models.accounts import RefreshToken, Role, User
+from repairbook.models.accounts import ConsentChange, RefreshToken, Role, User
 from repairbook.models.base import Base
 from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.campaigns import Campaign, CampaignStatus
@@ -16,6 +16,8 @@ from repairbook.models.catalog import (
     RepairKind,
     RepairType,
     RepairTypePart,
+    WorkException,
+    WorkPlanDay,
 )
 from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 
@@ -29,6 +31,7 @@ __all__ = [
     "Car",
     "CarModel",
     "ClosedDay",
+    "ConsentChange",
     "Consumable",
     "Engine",
     "LaborRate",
@@ -44,4 +47,6 @@ __all__ = [
     "RepairTypePart",
     "Role",
     "User",
+    "WorkException",
+    "WorkPlanDay",
 ]

@@ -59,6 +59,16 @@ class User(Timestamped, Base):
     )
     locale: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
     marketing_opt_in: Mapped[bool] = mapped_column(default=False, server_default="false")
+    # When `email` was proven to reach this person (a mailed link); NULL: not yet.
+    email_verified_at: Mapped[datetime | None]
+    # A new address asked for in the profile: it replaces `email` once its link is followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # The person left (or was removed): personal data erased, the row kept for the history.
+    deleted_at: Mapped[datetime | None]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_staff(self) -> bool:
@@ -67,6 +77,19 @@ class User(Timestamped, Base):
     def may_see(self, owner_id: int) -> bool:
         """Who may read a client's cars and bookings: the client, and shop staff."""
         return self.id == owner_id or self.is_staff
+
+
+class ConsentChange(Base):
+    """Each time consent to campaigns was given or withdrawn: what a person may ask to see."""
+
+    __tablename__ = "consent_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    given: Mapped[bool]
+    # registration, profile, unsubscribe link, account deleted
+    source: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class RefreshToken(Base):

@@ -5,7 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    FetchedValue,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    text,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,10 +91,17 @@ class Booking(Timestamped, Base):
     price_total: Mapped[Decimal] = mapped_column(Money)
     quote_id: Mapped[uuid.UUID | None] = mapped_column(UUID, ForeignKey("quotes.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the request the key was first used for: other input under it is refused.
+    idempotency_input: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # 0 when made; every change adds one (a trigger, migration 0009): the calendar files'
+    # SEQUENCE, and what a reminder checks at send time. Read back after each flush.
+    version: Mapped[int] = mapped_column(server_default="0", server_onupdate=FetchedValue())
+
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - read once by the mapper
 
 
 class Quote(Base):
@@ -107,12 +123,15 @@ class Quote(Base):
 
 class BoardVersion(Base):
     """What a cached day board was computed from: a stamp per day (`2026-12-01`) and one for
-    everything every board shows (`all`: receptionists, clients, cars, the catalog).
+    everything every board shows (`all`: receptionists, the catalog).
 
-    Only PostgreSQL writes it, from triggers (migration 0007), in the very transaction that
-    changes a booking, a closed day or such a table: a board read after a commit can never
-    pair old data with the new stamp. Stamps come from one sequence, so a stamp is never
-    used twice, even after rows here are deleted.
+    PostgreSQL writes it from triggers (migrations 0007, 0008), in the very transaction that
+    changes a booking or a closed day (its day), a client or a car (the days their bookings
+    are on) or such a table (`all`): a board read after a commit can never pair old data
+    with the new stamp. The board cache also creates a missing row, with a new number.
+    Stamps come from one sequence, and every cached board's key also holds the epoch
+    `board_epoch()` drawn by the migration (and by `repairbook restamp-boards`), so a
+    stamp is never used twice, even after rows here are deleted or the sequence restarts.
     """
 
     __tablename__ = "board_versions"

@@ -3,7 +3,7 @@ service advisors (receptionists) and closed days. Money is NUMERIC(12,2), never 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -16,11 +16,13 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairbook.models.base import Base, Timestamped
@@ -169,4 +171,46 @@ class ClosedDay(Timestamped, Base):
     __tablename__ = "closed_days"
 
     day: Mapped[date] = mapped_column(primary_key=True)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class WorkPlanDay(Base):
+    """One weekday of a receptionist's weekly plan: the hours worked (shop time) and the
+    breaks, or no hours (a day off). A receptionist with no rows at all works every open
+    day from opening to closing, as before plans existed."""
+
+    __tablename__ = "work_plan_days"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 1 AND 7", name="iso_weekday"),
+        CheckConstraint("(starts_at IS NULL) = (ends_at IS NULL)", name="hours_or_none"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    receptionist_id: Mapped[int] = mapped_column(
+        ForeignKey("receptionists.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # ISO: 1 is Monday
+    starts_at: Mapped[time | None]
+    ends_at: Mapped[time | None]
+    # [["12:00", "13:00"], ...]: sorted, not overlapping, inside the hours.
+    breaks: Mapped[list[list[str]]] = mapped_column(JSONB, default=list)
+
+
+class WorkException(Timestamped, Base):
+    """One date on which a receptionist's plan does not hold: a day off (no hours; a holiday
+    is a row per day), other hours, or an extra working day."""
+
+    __tablename__ = "work_exceptions"
+    __table_args__ = (
+        CheckConstraint("(starts_at IS NULL) = (ends_at IS NULL)", name="hours_or_none"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    receptionist_id: Mapped[int] = mapped_column(
+        ForeignKey("receptionists.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    starts_at: Mapped[time | None]
+    ends_at: Mapped[time | None]
+    breaks: Mapped[list[list[str]]] = mapped_column(JSONB, default=list)
     note: Mapped[str | None] = mapped_column(String(200))

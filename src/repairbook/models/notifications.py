@@ -22,6 +22,10 @@ class MessageKind(StrEnum):
     VISIT_REMINDER = "VISIT_REMINDER"
     MAINTENANCE_DUE = "MAINTENANCE_DUE"
     CAMPAIGN = "CAMPAIGN"
+    EMAIL_VERIFICATION = "EMAIL_VERIFICATION"  # the link that proves an address
+    EMAIL_CHANGE_NOTICE = "EMAIL_CHANGE_NOTICE"  # to the old address: a new one was given
+    PASSWORD_RESET = "PASSWORD_RESET"  # noqa: S105 - a kind: the link setting a forgotten password
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"  # noqa: S105 - a kind: after a reset, "was it you?"
 
 
 class MessageStatus(StrEnum):

@@ -1,13 +1,19 @@
 """Delivering due outbox messages: claim a batch, send it over one SMTP connection, record
 each outcome as soon as it is known.
 
-- A message is marked SENT in its own commit right after the server accepted it, so a
-  worker that dies mid-batch leaves only unsent messages behind; they are due again when
-  its lease runs out. (The one window left: the server said 250 and the worker died before
-  that commit. The message then goes out again with the same Message-ID.)
-- A 4xx, a refused or dropped connection: PENDING again after a growing delay, FAILED after
-  `mail_max_attempts`. A 5xx or a broken template: FAILED at once, with the reason.
-- A reminder whose booking was cancelled or moved since: SKIPPED, not sent.
+- Each message is one transaction: re-check that it is still wanted (its campaign not
+  cancelled, its client not unsubscribed, its booking neither cancelled nor moved), hand it
+  to the server, record what came of it, commit. The rows the check reads stay locked
+  (FOR SHARE) until that commit, so `cancelCampaign`, an unsubscribe or a booking's
+  cancellation waits for the one message in flight and is then seen by every later one:
+  what went out is SENT, what was held back SKIPPED, never the one recorded as the other.
+- A worker that dies leaves only unsent messages behind, plus at most the one between the
+  server's 250 and its commit (which then goes out again with the same Message-ID).
+- A 4xx, a refused or dropped connection, anything unexpected: PENDING again after a
+  growing delay, FAILED after `mail_max_attempts` (each claim is an attempt). A 5xx, an
+  address no server can take or a broken template: FAILED at once, with the reason.
+- A stopping worker (`stopping` set) finishes the message it is sending and releases the
+  rest of its claim.
 """
 
 from __future__ import annotations
@@ -15,10 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from typing import Any
 
 from jinja2 import TemplateError
@@ -27,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from repairbook.clock import Clock
 from repairbook.config import Settings
 from repairbook.db import Database, read_only, unit_of_work
-from repairbook.models.campaigns import Campaign, CampaignStatus
+from repairbook.models.campaigns import Campaign
 from repairbook.models.notifications import MessageKind, MessageStatus, OutboxMessage
 from repairbook.notifications import mailer, repository
 from repairbook.notifications.messages import Rendered, Renderer, retry_delay
@@ -48,16 +52,19 @@ class Delivery:
     database: Database
     settings: Settings
     clock: Clock
+    stopping: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.settings)
         self._records: AsyncConnection
-        self._recording: asyncio.Future[None] | None = None
+
+    def _stopped(self) -> bool:
+        return self.stopping is not None and self.stopping.is_set()
 
     async def deliver_due(self, *, only: int | None = None) -> Report:
         """Deliver batches until nothing is due (or just message `only`)."""
         report = Report()
-        while True:
+        while not self._stopped():
             # The lease is taken from here on; the batch must be done well within it, or
             # another worker would take the rest while this one still sends it.
             deadline = time.monotonic() + self.settings.mail_lease_seconds
@@ -67,12 +74,17 @@ class Delivery:
             await self._send_batch(rows, report, deadline)
             if only is not None:
                 return report
+        return report
 
     async def _claim(self, only: int | None) -> list[OutboxMessage]:
         lease = timedelta(seconds=self.settings.mail_lease_seconds)
         async with unit_of_work(self.database) as db:
             rows = await repository.claim(
-                db, lease=lease, limit=self.settings.mail_batch_size, only=only
+                db,
+                lease=lease,
+                limit=self.settings.mail_batch_size,
+                max_attempts=self.settings.mail_max_attempts,
+                only=only,
             )
         return list(rows)
 
@@ -84,13 +96,9 @@ class Delivery:
         campaign_ids = [row.campaign_id for row in rows if row.campaign_id is not None]
         async with read_only(self.database) as db:
             campaigns = await repository.campaigns_by_id(db, campaign_ids)
-        # Each outcome is committed the moment it is known, on one connection for the batch.
         async with self.database.engine.connect() as connection:
-            self._records = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                await self._send_over_one_connection(rows, report, campaigns, deadline)
-            finally:
-                await self._recorded()
+            self._records = connection
+            await self._send_over_one_connection(rows, report, campaigns, deadline)
 
     async def _send_over_one_connection(
         self,
@@ -102,7 +110,7 @@ class Delivery:
         left = list(rows)
         try:
             async with mailer.connect(self.settings) as smtp:
-                while left and self._time_for_one_more(deadline):
+                while left and self._time_for_one_more(deadline) and not self._stopped():
                     row = left.pop(0)
                     campaign = campaigns.get(row.campaign_id) if row.campaign_id else None
                     if not await self._attempt(smtp, row, report, campaign):
@@ -110,44 +118,60 @@ class Delivery:
         except mailer.TryLater as error:
             if left == rows:  # could not connect at all: every row tried and failed
                 for row in left:
-                    await self._retry(row, str(error), report)
+                    async with self._records.begin():
+                        await self._retry(row, str(error), report)
                 left = []
         for row in left:
             await self._release(row)
 
-    async def _record(self, write: Coroutine[Any, Any, None]) -> None:
-        """Send a record to the database now, and go on with the next message while it
-        commits: records still go one at a time, in order (each waits for the one before)."""
-        await self._recorded()
-        self._recording = asyncio.ensure_future(write)
-
-    async def _recorded(self) -> None:
-        recording, self._recording = self._recording, None
-        if recording is not None:
-            await recording
-
     async def _attempt(
         self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
     ) -> bool:
-        """Try one message; False when the connection should not be used again."""
-        if row.kind is MessageKind.VISIT_REMINDER and not await self._still_wanted(row):
-            await self._finish(row, MessageStatus.SKIPPED, report, "booking cancelled or moved")
-            return True
-        if campaign is not None and campaign.status is CampaignStatus.CANCELLED:
-            await self._finish(row, MessageStatus.SKIPPED, report, "campaign cancelled")
-            return True
+        """Try one message in its own transaction; False when the connection should not be
+        used again."""
+        async with self._records.begin():
+            skip = await self._unwanted(row)
+            if skip is _GONE:
+                report.skipped += 1  # skipped meanwhile (a cancel, an unsubscribe): so recorded
+                return True
+            if skip is not None:
+                await self._finish(row, MessageStatus.SKIPPED, report, skip)
+                return True
+            try:
+                return await self._send(smtp, row, report, campaign)
+            except Exception as error:  # whatever it is, it is this message's alone
+                log.exception("outbox message %s: unexpected error", row.id)
+                await self._retry(row, f"unexpected error: {type(error).__name__}: {error}", report)
+                return False  # the connection is in doubt too
+
+    async def _unwanted(self, row: OutboxMessage) -> str | None:
+        """Why the message is no longer to be sent, or None. Reads (and locks until this
+        message's commit) first what a cancel or an unsubscribe changes first, then the
+        row itself: the order they take their locks in, so neither waits for the other."""
+        reason: str | None = None
+        if row.campaign_id is not None:
+            reason = await repository.campaign_unwanted(self._records, row.campaign_id, row.user_id)
+        elif row.kind is MessageKind.VISIT_REMINDER:
+            reason = await repository.reminder_unwanted(
+                self._records, row.booking_id, row.data, now=self.clock.now()
+            )
+        if not await repository.still_claimed(self._records, row.id, row.lease_until):
+            return _GONE
+        return reason
+
+    async def _send(
+        self, smtp: mailer.Mailer, row: OutboxMessage, report: Report, campaign: Campaign | None
+    ) -> bool:
+        now = self.clock.now()
         try:
-            rendered = self._rendered(row, campaign)
+            rendered = self._rendered(row, campaign, now)
         except (TemplateError, KeyError, ValueError, TypeError) as error:
             log.exception("outbox message %s: cannot render", row.id)
             await self._finish(row, MessageStatus.FAILED, report, f"template error: {error}")
             return True
-        if not _usable(row.recipient):
-            await self._finish(row, MessageStatus.FAILED, report, "no usable email address")
-            return True
-        now = self.clock.now()
         try:
-            await smtp.send(self.renderer.email(row, rendered, now=now))
+            to = mailer.address(row.recipient)
+            await smtp.send(self.renderer.email(row, rendered, now=now, to=to.header), to)
         except mailer.Undeliverable as error:
             await self._finish(row, MessageStatus.FAILED, report, str(error), rendered)
             return True
@@ -157,22 +181,19 @@ class Delivery:
         await self._finish(row, MessageStatus.SENT, report, None, rendered, sent_at=now)
         return True
 
-    def _rendered(self, row: OutboxMessage, campaign: Campaign | None) -> Rendered:
-        if row.subject is not None and row.text_body is not None and row.html_body is not None:
-            return Rendered(row.subject, row.text_body, row.html_body, row.attachments)
-        return self.renderer.render(row, campaign)
-
-    async def _still_wanted(self, row: OutboxMessage) -> bool:
-        if row.booking_id is None:
-            return False
-        async with unit_of_work(self.database) as db:
-            starts_at = datetime.fromisoformat(row.data["starts_at"])
-            return await repository.booking_still_at(db, row.booking_id, starts_at)
+    def _rendered(self, row: OutboxMessage, campaign: Campaign | None, now: datetime) -> Rendered:
+        """A retry sends what the first attempt wrote; a reminder is written afresh each
+        time (its «сегодня»/«завтра» is about the moment it is sent)."""
+        subject, text, html = row.subject, row.text_body, row.html_body
+        kept = subject is not None and text is not None and html is not None
+        if kept and row.kind is not MessageKind.VISIT_REMINDER:
+            return Rendered(subject or "", text or "", html or "", row.attachments)
+        return self.renderer.render(row, campaign, now=now)
 
     async def _retry(
         self, row: OutboxMessage, error: str, report: Report, rendered: Rendered | None = None
     ) -> None:
-        attempts = row.attempts + 1
+        attempts = row.attempts  # this claim was the attempt
         if attempts >= self.settings.mail_max_attempts:
             await self._finish(row, MessageStatus.FAILED, report, f"gave up: {error}", rendered)
             return
@@ -198,10 +219,8 @@ class Delivery:
                 html_body=rendered.html,
                 attachments=rendered.attachments,
             )
-        await self._record(
-            repository.finish(
-                self._records, row.id, status, attempts=row.attempts + 1, last_error=error, **values
-            )
+        await repository.finish(
+            self._records, row.id, status, attempts=row.attempts, last_error=error, **values
         )
         counter = {
             MessageStatus.SENT: "sent",
@@ -214,11 +233,11 @@ class Delivery:
             log.warning("outbox message %s failed: %s", row.id, error)
 
     async def _release(self, row: OutboxMessage) -> None:
-        """Not tried this round: due again at once, attempts unchanged."""
-        await self._record(repository.finish(self._records, row.id, MessageStatus.PENDING))
+        """Not tried this round: due again at once, its claim not counted."""
+        async with self._records.begin():
+            await repository.finish(
+                self._records, row.id, MessageStatus.PENDING, attempts=row.attempts - 1
+            )
 
 
-def _usable(address: str) -> bool:
-    _, parsed = parseaddr(address)
-    local, at, domain = parsed.rpartition("@")
-    return bool(local and at and "." in domain)
+_GONE = "no longer this worker's"  # SKIPPED (or taken by another worker) meanwhile

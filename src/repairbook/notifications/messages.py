@@ -9,16 +9,17 @@ higher SEQUENCE for every later change, METHOD:CANCEL for a cancellation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.header import Header
+from datetime import UTC, date, datetime, timedelta
+from email import policy
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 from functools import cached_property
 from pathlib import Path
 
 import icalendar
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from repairbook.config import Settings
@@ -26,14 +27,15 @@ from repairbook.models.campaigns import Campaign
 from repairbook.models.notifications import MessageKind, OutboxMessage
 
 TEMPLATES = Path(__file__).parent / "templates"
-_MONTHS = {
-    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-    "en": "January February March April May June July August September October November December",
-}
-_WEEKDAYS = {
-    "ru": "понедельник вторник среда четверг пятница суббота воскресенье",
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-}
+LOCALES = ("ru", "en")
+# Dates as Babel (CLDR) writes them, so that they fit any sentence: «на 4 декабря, пятница»,
+# «с 4 декабря, пятница», never «на пятница».
+_VISIT_DAY = {"ru": "d MMMM, EEEE", "en": "EEEE, d MMMM"}
+_PAST_DAY = "d MMMM y"
+# Folds and encodes headers as RFC 5322 and 2047 ask: lines of at most 78 characters,
+# encoded words of at most 75. (The email package lets an encoded word take a whole
+# continuation line but its leading space: 76 at 78. At 76 words stay within 75.)
+_HEADERS = policy.SMTP.clone(max_line_length=76)
 _CALENDAR = {
     MessageKind.BOOKING_CONFIRMED: "REQUEST",
     MessageKind.BOOKING_MOVED: "REQUEST",
@@ -63,14 +65,25 @@ class Renderer:
         )
         env.filters["when"] = self._when
         env.filters["day"] = self._day
+        env.filters["soon"] = self._soon
+        env.filters["passed"] = _passed
         return env
 
-    def render(self, row: OutboxMessage, campaign: Campaign | None = None) -> Rendered:
+    def render(
+        self, row: OutboxMessage, campaign: Campaign | None = None, *, now: datetime | None = None
+    ) -> Rendered:
         """Raises a jinja2 error for a broken template or missing data. A campaign message
-        takes its subject and text from its campaign (`c` in the templates)."""
-        locale = row.locale if row.locale in _MONTHS else "ru"
+        takes its subject and text from its campaign (`c` in the templates). `now`: the
+        moment of sending, which «сегодня»/«завтра» is counted from."""
+        locale = row.locale if row.locale in LOCALES else "ru"
         name = row.kind.value.lower()
-        context = {"d": row.data, "c": campaign, "shop": self.settings, "locale": locale}
+        context = {
+            "d": row.data,
+            "c": campaign,
+            "shop": self.settings,
+            "locale": locale,
+            "now": now or datetime.now(UTC),
+        }
         text = self._env.get_template(f"{name}.{locale}.txt").render(context)
         subject, _, body = text.partition("\n")
         html = self._env.get_template(f"{name}.{locale}.html").render(context)
@@ -79,7 +92,9 @@ class Renderer:
             attachments.append(self._calendar(row, method))
         return Rendered(subject.strip(), body.lstrip("\n"), html, attachments)
 
-    def email(self, row: OutboxMessage, rendered: Rendered, *, now: datetime) -> Message:
+    def email(
+        self, row: OutboxMessage, rendered: Rendered, *, now: datetime, to: str | None = None
+    ) -> Message:
         """Text and HTML as alternatives, calendar files attached. Built with `email.mime`
         (the compat32 policy): a quarter of the cost of EmailMessage, which parses and
         refolds every header, and that was most of a campaign's sending time."""
@@ -98,10 +113,9 @@ class Renderer:
                     "Content-Disposition", "attachment", filename=attachment["filename"]
                 )
                 message.attach(part)
-        name, address = parseaddr(self.settings.mail_from)
-        message["From"] = formataddr((str(Header(name, "utf-8")), address)) if name else address
-        message["To"] = row.recipient
-        message["Subject"] = Header(rendered.subject, "utf-8")  # type: ignore[assignment]
+        message["From"] = _folded("From", self.settings.mail_from)
+        message["To"] = to or row.recipient
+        message["Subject"] = _folded("Subject", rendered.subject)
         message["Date"] = format_datetime(now)
         message["Message-ID"] = message_id(row, self.settings)
         for header, value in row.headers.items():
@@ -135,16 +149,49 @@ class Renderer:
         }
 
     def _when(self, value: str, locale: str) -> str:
-        """A moment as the shop's clock shows it: 'среда, 2 декабря 2026, 10:00'."""
+        """A visit as the shop's clock shows it: '4 декабря, пятница, 10:00'."""
         moment = datetime.fromisoformat(value).astimezone(self.settings.zone)
-        return f"{self._day(moment.date().isoformat(), locale)}, {moment:%H:%M}"
+        return f"{format_date(moment.date(), _VISIT_DAY[locale], locale=locale)}, {moment:%H:%M}"
+
+    def _soon(self, value: str, locale: str, now: datetime) -> str:
+        """A visit counted from `now`: 'сегодня в 10:00', 'завтра в 10:00', or its date."""
+        moment = datetime.fromisoformat(value).astimezone(self.settings.zone)
+        days = (moment.date() - now.astimezone(self.settings.zone).date()).days
+        at = "в" if locale == "ru" else "at"
+        words = {"ru": ("сегодня", "завтра"), "en": ("today", "tomorrow")}[locale]
+        day = (
+            words[days]
+            if days in (0, 1)
+            else format_date(moment.date(), _VISIT_DAY[locale], locale=locale) + ","
+        )
+        return f"{day} {at} {moment:%H:%M}"
 
     @staticmethod
     def _day(value: str, locale: str) -> str:
-        day = datetime.fromisoformat(value).date()
-        month = _MONTHS[locale].split()[day.month - 1]
-        weekday = _WEEKDAYS[locale].split()[day.weekday()]
-        return f"{weekday}, {day.day} {month} {day.year}"
+        """A past date: '4 декабря 2025'."""
+        return str(format_date(date.fromisoformat(value), _PAST_DAY, locale=locale))
+
+
+def _passed(since: str, until: str, locale: str) -> str:
+    """How long ago, as a sentence starts: «Прошёл год», «Прошло 3 года», «Прошло 5 лет»,
+    «Прошёл 21 год»; 'it has been a year', 'it has been 3 years' (after 'Hello …,')."""
+    years = date.fromisoformat(until).year - date.fromisoformat(since).year
+    if locale == "en":
+        return "it has been a year" if years == 1 else f"it has been {years} years"
+    if years == 1:
+        return "Прошёл год"
+    if years % 10 == 1 and years % 100 != 11:
+        return f"Прошёл {years} год"
+    if years % 10 in (2, 3, 4) and years % 100 not in (12, 13, 14):
+        return f"Прошло {years} года"
+    return f"Прошло {years} лет"
+
+
+def _folded(name: str, value: str) -> str:
+    """A header's value folded by the email package's SMTP policy; the compat32 messages
+    built here write such an (ASCII) value as it is."""
+    folded: str = _HEADERS.fold(name, value)
+    return folded.removeprefix(f"{name}: ").removesuffix("\r\n")
 
 
 def mail_domain(settings: Settings) -> str:
@@ -159,8 +206,3 @@ def message_id(row: OutboxMessage, settings: Settings) -> str:
 
 def retry_delay(attempts: int, settings: Settings) -> timedelta:
     return timedelta(seconds=min(settings.mail_retry_seconds * 2 ** (attempts - 1), 3600))
-
-
-def calendar_sequence(moment: datetime) -> int:
-    """Later changes of one booking get higher SEQUENCE numbers: seconds since 2020."""
-    return int((moment - datetime(2020, 1, 1, tzinfo=UTC)).total_seconds())

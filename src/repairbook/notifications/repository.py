@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import Select, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from repairbook.models.accounts import User
 from repairbook.models.booking import Booking, BookingStatus
-from repairbook.models.campaigns import Campaign
+from repairbook.models.campaigns import Campaign, CampaignStatus
 from repairbook.models.notifications import MessageStatus, OutboxMessage
 
 if TYPE_CHECKING:
@@ -31,12 +32,13 @@ _INSERT_NEW = text("""
     RETURNING id
 """)
 
-_DUE = or_(
-    and_(
-        OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= func.now()
-    ),
+_ABANDONED = and_(
     # A worker that died while sending: its lease has run out, the rows are due again.
-    and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.lease_until <= func.now()),
+    OutboxMessage.status == MessageStatus.SENDING,
+    OutboxMessage.lease_until <= func.now(),
+)
+_DUE = and_(
+    OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= func.now()
 )
 
 
@@ -61,22 +63,54 @@ async def insert_new(db: AsyncSession, mails: Sequence[Mail]) -> list[int]:
 
 
 async def claim(
-    db: AsyncSession, *, lease: timedelta, limit: int, only: int | None = None
+    db: AsyncSession, *, lease: timedelta, limit: int, max_attempts: int, only: int | None = None
 ) -> Sequence[OutboxMessage]:
-    """Take up to `limit` due messages for this worker until the lease runs out, oldest
-    first. SKIP LOCKED: two workers never take the same row."""
-    due = select(OutboxMessage.id).where(_DUE).order_by(OutboxMessage.id).limit(limit)
-    if only is not None:
-        due = due.where(OutboxMessage.id == only)
-    statement = (
+    """Take due messages for this worker until the lease runs out, oldest first; SKIP
+    LOCKED: two workers never take the same row. Every claim counts as an attempt.
+
+    Rows a dead worker left claimed come back one at a time: any of them may be what killed
+    it, and alone it cannot take others down with it again. One claimed as often as
+    attempts allow is given up instead of being taken again."""
+    await _give_up_abandoned(db, max_attempts)
+    for where, count in ((_ABANDONED, 1), (_DUE, limit)):
+        due = select(OutboxMessage.id).where(where).order_by(OutboxMessage.id).limit(count)
+        if only is not None:
+            due = due.where(OutboxMessage.id == only)
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
+            .values(
+                status=MessageStatus.SENDING,
+                lease_until=func.now() + lease,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False)
+        )
+        rows = (await db.scalars(statement)).all()
+        if rows:
+            return sorted(rows, key=lambda row: row.id)
+    return []
+
+
+async def _give_up_abandoned(db: AsyncSession, max_attempts: int) -> None:
+    hopeless = (
+        select(OutboxMessage.id)
+        .where(_ABANDONED, OutboxMessage.attempts >= max_attempts)
+        .with_for_update(skip_locked=True)
+    )
+    await db.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.with_for_update(skip_locked=True).scalar_subquery()))
-        .values(status=MessageStatus.SENDING, lease_until=func.now() + lease)
-        .returning(OutboxMessage)
+        .where(OutboxMessage.id.in_(hopeless.scalar_subquery()))
+        .values(
+            status=MessageStatus.FAILED,
+            lease_until=None,
+            last_error=func.concat(
+                "gave up: its worker stopped while sending it, ", OutboxMessage.attempts, " times"
+            ),
+        )
         .execution_options(synchronize_session=False)
     )
-    rows = (await db.scalars(statement)).all()
-    return sorted(rows, key=lambda row: row.id)
 
 
 # One constant statement for every outcome (built and cached once: constructing a new
@@ -110,14 +144,86 @@ async def finish(
     await db.execute(_FINISH, params)
 
 
-async def booking_still_at(db: AsyncSession, booking_id: int, starts_at: datetime) -> bool:
-    """Is the booking still active and still at this time (a reminder is about both)?"""
-    query = select(Booking.id).where(
-        Booking.id == booking_id,
-        Booking.status == BookingStatus.ACTIVE,
-        Booking.starts_at == starts_at,
+# Advisory lock keys of campaigns: a delivery holds one shared for each campaign message it
+# sends, `cancelCampaign` takes it exclusively. PostgreSQL queues lock requests in order, so
+# a cancel waits for the message in flight only, never for a stream of them (a row lock
+# would let each next message's FOR SHARE slip in ahead of the waiting cancel).
+_CAMPAIGN_LOCKS = 0x4D41494C << 32
+
+
+async def hold_campaign(db: AsyncSession, campaign_id: int) -> None:
+    """Wait for the campaign message being sent right now, and keep the next one from
+    starting until this transaction ends."""
+    await db.execute(select(func.pg_advisory_xact_lock(_CAMPAIGN_LOCKS + campaign_id)))
+
+
+async def campaign_unwanted(
+    db: AsyncConnection, campaign_id: int, user_id: int | None
+) -> str | None:
+    """Why a campaign message must not go out now, or None. Holds the campaign's lock
+    shared and the client's row FOR SHARE until this message is recorded: a cancel or an
+    unsubscribe waits for it, and every later message sees them."""
+    await db.execute(select(func.pg_advisory_xact_lock_shared(_CAMPAIGN_LOCKS + campaign_id)))
+    query = (
+        select(Campaign.status, User.marketing_opt_in)
+        .select_from(Campaign)
+        .join(User, User.id == user_id)
+        .where(Campaign.id == campaign_id)
+        .with_for_update(read=True, of=User)
     )
-    return (await db.scalar(query)) is not None
+    found = (await db.execute(query)).first()
+    if found is None:
+        return "the client's account is gone"
+    status, opted_in = found
+    if status is CampaignStatus.CANCELLED:
+        return "campaign cancelled"
+    if not opted_in:
+        return "the client unsubscribed"
+    return None
+
+
+async def reminder_unwanted(
+    db: AsyncConnection, booking_id: int | None, data: dict[str, Any], *, now: datetime
+) -> str | None:
+    """Why a reminder must not go out now, or None: the booking (locked FOR SHARE until the
+    reminder is recorded) must still be active, be the version it was written from, and
+    its visit must not have begun."""
+    if booking_id is None:
+        return "booking cancelled"
+    query = (
+        select(Booking.status, Booking.starts_at, Booking.version)
+        .where(Booking.id == booking_id)
+        .with_for_update(read=True)
+    )
+    found = (await db.execute(query)).first()
+    if found is None or found.status is not BookingStatus.ACTIVE:
+        return "booking cancelled"
+    if found.starts_at <= now:
+        return "the visit has begun"
+    written_from = data.get("version")
+    if (
+        found.version != written_from
+        if written_from is not None
+        else found.starts_at != datetime.fromisoformat(data["starts_at"])
+    ):
+        return "booking changed since: the next scan writes one from it as it is"
+    return None
+
+
+async def still_claimed(db: AsyncConnection, message_id: int, lease_until: datetime | None) -> bool:
+    """Lock the row; is it still SENDING under this worker's lease (not skipped by a cancel
+    or an unsubscribe, not taken by another worker after the lease ran out)?"""
+    query = (
+        select(OutboxMessage.status, OutboxMessage.lease_until)
+        .where(OutboxMessage.id == message_id)
+        .with_for_update()
+    )
+    found = (await db.execute(query)).first()
+    return (
+        found is not None
+        and found.status is MessageStatus.SENDING
+        and found.lease_until == lease_until
+    )
 
 
 async def counts(db: AsyncSession) -> dict[MessageStatus, int]:
@@ -126,6 +232,14 @@ async def counts(db: AsyncSession) -> dict[MessageStatus, int]:
     )
     found = {status: int(count) for status, count in rows.all()}
     return {status: found.get(status, 0) for status in MessageStatus}
+
+
+def failed_latest_first() -> Select[OutboxMessage]:
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.FAILED)
+        .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
+    )
 
 
 async def failed(db: AsyncSession, *, limit: int) -> Sequence[OutboxMessage]:
@@ -190,4 +304,27 @@ async def skip_unsent(
     if user_id is not None:
         query = query.where(OutboxMessage.user_id == user_id)
     result = await db.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def of_user(db: AsyncSession, user_id: int) -> Sequence[OutboxMessage]:
+    """Every message written for the user, oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.user_id == user_id)
+    return (await db.scalars(query.order_by(OutboxMessage.id))).all()
+
+
+async def erase_done_of_deleted_users(db: AsyncSession) -> int:
+    """Messages to deleted accounts that are done with (sent, failed, skipped) keep no
+    address and no content; the cancellations written as an account was deleted keep
+    theirs until they have gone out."""
+    result = await db.execute(
+        text("""
+            UPDATE outbox_messages o SET recipient = 'erased', data = '{}'::jsonb,
+                   subject = NULL, text_body = NULL, html_body = NULL,
+                   attachments = '[]'::jsonb, headers = '{}'::jsonb
+            FROM users u
+            WHERE o.user_id = u.id AND u.deleted_at IS NOT NULL
+              AND o.status IN ('SENT', 'FAILED', 'SKIPPED') AND o.recipient <> 'erased'
+        """)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.db import record
+from repairbook.db import Page, offset_page, record
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.notifications import MessageStatus, OutboxMessage
 from repairbook.notifications import repository
@@ -29,6 +29,11 @@ async def state(db: AsyncSession, *, failed_limit: int) -> OutboxState:
     return OutboxState(await repository.counts(db), await repository.failed(db, limit=failed_limit))
 
 
+async def failed_page(db: AsyncSession, *, offset: int, limit: int) -> Page[OutboxMessage]:
+    """Failed messages, latest first, a page at a time."""
+    return await offset_page(db, repository.failed_latest_first(), offset=offset, limit=limit)
+
+
 async def retry(db: AsyncSession, message_id: int, *, now: datetime) -> OutboxMessage:
     """A failed message goes out again as soon as a worker gets to it, rendered afresh
     (the failure may have been a template since fixed)."""
@@ -45,3 +50,17 @@ async def retry(db: AsyncSession, message_id: int, *, now: datetime) -> OutboxMe
     await db.flush()
     record(db, MailQueued(message.id))
     return message
+
+
+async def mail_of_user(db: AsyncSession, user_id: int) -> Sequence[OutboxMessage]:
+    return await repository.of_user(db, user_id)
+
+
+async def forget_user(db: AsyncSession, user_id: int) -> None:
+    """A deleted account: no more campaign mail; sent mail loses address and content."""
+    await repository.skip_unsent(db, user_id=user_id)
+    await repository.erase_done_of_deleted_users(db)
+
+
+async def erase_mail_of_deleted_users(db: AsyncSession) -> int:
+    return await repository.erase_done_of_deleted_users(db)

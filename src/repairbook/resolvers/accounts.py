@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from repairbook.accounts import service as accounts
+from repairbook.accounts.ratelimit import registrations
 from repairbook.db import read_only, unit_of_work
 from repairbook.errors import Unauthenticated
 from repairbook.models.accounts import Role as RoleModel
@@ -17,10 +18,18 @@ from repairbook.schema.permissions import ADMIN, SIGNED_IN, STAFF
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field(permission_classes=SIGNED_IN, description="The signed-in user.")
-    async def me(self, info: Info) -> User:
+    @strawberry.field(
+        description=(
+            "The signed-in user; null for an anonymous caller (no token). A token that is "
+            "expired or forged is UNAUTHENTICATED, so a client knows to refresh it."
+        )
+    )
+    async def me(self, info: Info) -> User | None:
+        c = info.context
+        if c.viewer is None and c.auth_error is None:
+            return None
         # Authentication loaded this very row for the request; no second query.
-        return User.from_model(info.context.require_user())
+        return User.from_model(c.require_user())
 
     @strawberry.field(
         permission_classes=STAFF,
@@ -51,12 +60,23 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Create a client account and sign in.")
+    @strawberry.mutation(
+        description=(
+            "Create a client account and sign in; a verification link is mailed. A few"
+            " accounts per address an hour: then RATE_LIMITED with `retryAfter`."
+        )
+    )
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         c = info.context
         async with unit_of_work(c.database) as db:
             session = await accounts.register(
-                db, input.to_domain(), hasher=c.hasher, settings=c.settings, now=c.now()
+                db,
+                input.to_domain(),
+                address=c.client_address,
+                budget=registrations(c.resources.redis, c.settings),
+                hasher=c.hasher,
+                settings=c.settings,
+                now=c.now(),
             )
         return AuthPayload.from_session(session)
 
@@ -95,7 +115,10 @@ class AccountMutation:
     async def update_profile(self, info: Info, input: ProfileInput) -> User:
         viewer = info.context.require_user()
         async with unit_of_work(info.context.database) as db:
-            user = await accounts.update_profile(db, viewer.id, input.to_domain())
+            user = await accounts.update_profile(
+                db, viewer.id, input.to_domain(), settings=info.context.settings,
+                now=info.context.now(),
+            )  # fmt: skip
         return User.from_model(user)
 
     @strawberry.mutation(

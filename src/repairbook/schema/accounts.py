@@ -11,6 +11,7 @@ from repairbook.accounts.service import ProfileChanges, Registration, Session
 from repairbook.models.accounts import Role as RoleModel
 from repairbook.models.accounts import User as UserModel
 from repairbook.schema.context import Info
+from repairbook.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from repairbook.schema.booking import Booking
@@ -32,6 +33,18 @@ class User:
     role: Role  # type: ignore[valid-type]
     locale: str = strawberry.field(description="Language of emails: `ru` or `en`.")
     marketing_opt_in: bool = strawberry.field(description="Consent to receive campaigns.")
+    email_verified: bool = strawberry.field(
+        description=(
+            "Whether `email` was proven by its mailed link. A client books, and gets"
+            " campaigns, only with a verified address."
+        )
+    )
+    pending_email: str | None = strawberry.field(
+        description=(
+            "A new address given in the profile, waiting for its link to be followed; until"
+            " then mail goes to `email`."
+        )
+    )
     created_at: datetime
 
     @strawberry.field(description="Cars the user has (not removed).")
@@ -55,6 +68,21 @@ class User:
         )
         return await Booking.from_rows(info.context.loaders, rows)
 
+    @strawberry.field(
+        description=(
+            "This user's bookings a page at a time, with totalCount: upcoming soonest first, "
+            "or with `includePast` every one latest first. `bookings` without its cut at 100."
+        )
+    )
+    async def bookings_connection(
+        self, info: Info, include_past: bool = False, first: int = 20, after: str | None = None
+    ) -> Connection[Annotated[Booking, strawberry.lazy("repairbook.schema.booking")]]:
+        from repairbook.schema.booking import client_bookings_connection
+
+        return await client_bookings_connection(
+            info.context, int(self.id), include_past, first, after
+        )
+
     @classmethod
     def from_model(cls, user: UserModel) -> User:
         return cls(
@@ -67,6 +95,8 @@ class User:
             role=user.role,
             locale=user.locale,
             marketing_opt_in=user.marketing_opt_in,
+            email_verified=user.email_verified,
+            pending_email=user.pending_email,
             created_at=user.created_at,
         )
 
@@ -117,7 +147,14 @@ class ProfileInput:
     first_name: str | None = strawberry.UNSET
     last_name: str | None = strawberry.UNSET
     patronymic: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "A new address: a verification link goes to it, and it replaces the current one"
+            " (which is told) once the link is followed. An unverified address is replaced"
+            " at once."
+        ),
+    )
     locale: str | None = strawberry.UNSET
     marketing_opt_in: bool | None = strawberry.UNSET
 

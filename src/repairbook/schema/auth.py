@@ -6,7 +6,7 @@ from repairbook.accounts import service as accounts
 from repairbook.accounts.tokens import read_access_token
 from repairbook.db import read_only
 from repairbook.errors import NotFound, Unauthenticated
-from repairbook.schema.context import Context
+from repairbook.schema.context import Context, SignedIn
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -30,9 +30,47 @@ async def authenticate(context: Context, authorization: str | None) -> None:
             raise Unauthenticated("Authorization header must be 'Bearer <accessToken>'")
         claims = read_access_token(token, secret=context.settings.secret_key.get_secret_value())
         async with read_only(context.database) as db:
-            context.viewer = await accounts.get_user(db, claims.user_id)
+            context.viewer = await accounts.own_account(db, claims.user_id)
         context.access_expires_at = claims.expires_at
     except NotFound:
         context.auth_error = Unauthenticated("The account of this token no longer exists")
     except Unauthenticated as error:
         context.auth_error = error
+
+
+async def sign_in_socket(context: Context, authorization: str) -> bool:
+    """A websocket's connection_init: whether its token is good. The connection remembers
+    who signed in and with which password, for `reauthorise`."""
+    await authenticate(context, authorization)
+    if context.viewer is None:
+        return False
+    context.signed_in = SignedIn(context.viewer.id, context.viewer.password_hash)
+    return True
+
+
+async def reauthorise(context: Context) -> bool:
+    """Before each operation on a websocket, as HTTP does for each request: the user row is
+    read again, so a role change, a deleted account or a password change (which signs out
+    everywhere) counts at once. False when the access token has run out.
+
+    Each operation also gets fresh DataLoaders: what one operation loaded is not another's.
+    """
+    context.loaders = context.fresh_loaders()
+    signed_in = context.signed_in
+    if signed_in is None:
+        return True
+    if context.seconds_signed_in() == 0:
+        return False
+    async with read_only(context.database) as db:
+        try:
+            user = await accounts.get_user(db, signed_in.user_id)
+        except NotFound:
+            context.viewer = None
+            context.auth_error = Unauthenticated("The account of this token no longer exists")
+            return True
+    if user.password_hash != signed_in.password_hash:
+        context.viewer = None
+        context.auth_error = Unauthenticated("The password was changed since: sign in again")
+    else:
+        context.viewer, context.auth_error = user, None
+    return True

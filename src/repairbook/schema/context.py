@@ -19,7 +19,14 @@ from repairbook.errors import Forbidden, Unauthenticated
 from repairbook.live.hub import SlotHub
 from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
+from repairbook.schema.language import pick
 from repairbook.schema.loaders import Loaders, create_loaders
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user_id: int
+    password_hash: str
 
 
 @dataclass
@@ -32,8 +39,11 @@ class Context:
     viewer: User | None = None
     # Why a presented token was refused; raised only where a signed-in user is needed.
     auth_error: Unauthenticated | None = None
-    # When the viewer's access token runs out: a websocket stays signed in until then.
+    # When the viewer's access token runs out: a websocket is closed then (4403).
     access_expires_at: datetime | None = None
+    # Who a websocket signed in as, and with which password: each operation on it re-reads
+    # that user (see schema/auth.py `reauthorise`).
+    signed_in: SignedIn | None = None
     # The websocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, object] | None = None
     hub: SlotHub | None = None
@@ -85,6 +95,12 @@ class Context:
         if self.access_expires_at is None:
             return None
         return max((self.access_expires_at - self.now()).total_seconds(), 0.0)
+
+    @property
+    def language(self) -> str:
+        """`ru` or `en` for error messages: Accept-Language, else the user's locale."""
+        locale = self.viewer.locale if self.viewer is not None else None
+        return pick(self.request.headers.get("accept-language"), locale)
 
     @property
     def is_staff(self) -> bool:

@@ -4,7 +4,7 @@
   once: control characters (NUL and the rest of C0 and C1, but tab and line breaks) and
   lone surrogates are refused with BAD_USER_INPUT and the field they were in. Nothing of
   the kind reaches a service or PostgreSQL.
-- A document with several operations must name the one to run.
+- A document with several operations must name the one to run (over HTTP, a 400).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from graphql import (
     Visitor,
     visit,
 )
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from repairbook.errors import ErrorCode
@@ -41,6 +42,9 @@ class RequestChecks(SchemaExtension):
             # the caller sent is kept as _provided_operation_name.
             asked = getattr(context, "_provided_operation_name", context.operation_name)
             problem = _unnamed_choice(document, asked)
+            response = getattr(context.context, "response", None)
+            if problem is not None and isinstance(response, Response):
+                response.status_code = 400  # what the README promises: the request is malformed
             problem = problem or _bad_literal(document)
         problem = problem or _bad_variable(context.variables or {})
         if problem is not None:

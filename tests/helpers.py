@@ -42,11 +42,14 @@ class Person:
 class Api:
     http: httpx.AsyncClient
     resources: Resources
+    # Messages are Russian by default; these tests read the English ones (the default and
+    # the choice of language are tested in tests/api/test_language.py).
+    language: str = "en"
 
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", "accept-language": self.language}
         if token:
             headers["authorization"] = f"Bearer {token}"
         # json.dumps escapes what UTF-8 cannot carry (a lone surrogate), as browsers do.

@@ -142,6 +142,9 @@ def test_dev_runs_everything_and_ctrl_c_stops_it_all(tmp_path: Path) -> None:
         )
         assert migrate.returncode == 0, migrate.stderr
         assert "database is up to date" in migrate.stderr
+        said = migrate.stdout + migrate.stderr
+        assert "started PostgreSQL" not in said  # it joined the one dev runs
+        assert "using PostgreSQL" in said
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
         postgres_pid = int((tmp_path / "data/postgres/postmaster.pid").read_text().split()[0])
         redis_pid = int((tmp_path / "data/redis/redis.port").read_text().split()[2])

@@ -31,13 +31,17 @@ from repairbook.resolvers.cars import CarMutation
 from repairbook.resolvers.catalog import CatalogMutation, CatalogQuery
 from repairbook.resolvers.live import LiveSubscription
 from repairbook.resolvers.notifications import NotificationMutation, NotificationQuery
+from repairbook.resolvers.shop import ShopQuery
+from repairbook.schema.descriptions import describe
 from repairbook.schema.errors import ErrorCodes, SubscriptionsOverWebsocket
 from repairbook.schema.execution import SharedEventExecution
 from repairbook.schema.request_checks import RequestChecks
 from repairbook.schema.scalars import scalars
+from repairbook.schema.trusted import TrustedDocumentsOnly
 
 Query = merge_types(
-    "Query", (AccountQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery)
+    "Query",
+    (AccountQuery, ShopQuery, CatalogQuery, BookingQuery, NotificationQuery, CampaignQuery),
 )
 Mutation = merge_types(
     "Mutation",
@@ -88,10 +92,11 @@ def build_schema(
         # Before RequestChecks: a request it refuses gets its refusal, not validation errors.
         partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
         RequestChecks,
+        TrustedDocumentsOnly,  # after RequestChecks: its refusal is the one a caller sees
         SubscriptionsOverWebsocket,
         ErrorCodes,
     ]
-    return RepairbookSchema(
+    schema = RepairbookSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -99,6 +104,8 @@ def build_schema(
         scalar_overrides=scalars(timezone),
         extensions=extensions,
     )
+    describe(schema._schema)
+    return schema
 
 
 def schema_for(settings: Settings) -> RepairbookSchema:

@@ -32,12 +32,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from repairbook import pages, webapp
+from repairbook import graphql_http, pages, persisted, webapp
 from repairbook.api import schema_for
 from repairbook.board_cache import BoardCache, Stamper
 from repairbook.booking.service import calendar_of
 from repairbook.campaigns.tasks import campaign_requester
-from repairbook.config import Settings
+from repairbook.config import ConfigurationError, Settings
 from repairbook.http_guards import (
     BodyLimit,
     Origins,
@@ -52,6 +52,7 @@ from repairbook.resources import Resources
 from repairbook.schema.auth import authenticate
 from repairbook.schema.context import Context
 from repairbook.schema.errors import public_errors
+from repairbook.schema.language import pick
 from repairbook.websocket import TransportWSHandler
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,17 @@ class RequestId:
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, schema: BaseSchema, *, origins: Origins, **options: Any) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        origins: Origins,
+        manifest: persisted.Manifest | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(schema, allowed_origins=origins.listed, **options)
         self.origins = origins
+        self.manifest = manifest  # trusted documents: the only ones run
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin handshakes only (strawberry lets same-origin pages and clients that
@@ -104,10 +113,22 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        media = graphql_http.negotiate(request.headers.get("accept"))
+        if media is None and not _asks_for_the_ide(request):
+            await graphql_http.not_acceptable()(scope, receive, send)
+            return
         try:
-            response = await self._answer(Request(scope, receive))
+            request = await graphql_http.with_persisted_document(
+                request, request.app.state.resources.redis, self.manifest
+            )
+            response = await self._answer(request)
+        except persisted.Refusal as refusal:
+            response = graphql_http.refused(refusal)
         except HTTPException as error:  # strawberry refuses in plain text; we answer in JSON
             response = error_response(error.reason, error.status_code)
+        if media is not None:
+            response = graphql_http.finish(request, response, media)
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
@@ -194,6 +215,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 result.errors,
                 request_id=request.state.request_id,
                 production=settings.is_production,
+                language=pick(request.headers.get("accept-language"), None),
             )
         return await super().process_result(request, result)
 
@@ -201,6 +223,11 @@ class GraphQLApp(GraphQL[Context, None]):
         response = FileResponse(STATIC / "graphiql" / "index.html", media_type="text/html")
         response.headers["content-security-policy"] = GRAPHIQL_CSP
         return response
+
+
+def _asks_for_the_ide(request: Request) -> bool:
+    """A browser opening /graphql (GraphiQL): a GET for HTML with no query in it."""
+    return request.method == "GET" and "query" not in request.query_params
 
 
 async def healthz(request: Request) -> Response:
@@ -275,6 +302,7 @@ def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(
         schema_for(settings),
         origins=origins,
+        manifest=trusted_manifest(settings),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,  # queries only: strawberry refuses mutations over GET
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -298,6 +326,18 @@ def create_app(settings: Settings) -> Starlette:
     # Added last, so outermost: refusals (413, 400) carry CORS headers too.
     app.add_middleware(CORSMiddleware, **origins.cors_options())
     return app
+
+
+def trusted_manifest(settings: Settings) -> persisted.Manifest | None:
+    if settings.trusted_documents is None:
+        return None
+    try:
+        return persisted.load_manifest(settings.trusted_documents)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigurationError(
+            f"REPAIRBOOK_TRUSTED_DOCUMENTS: cannot read a manifest from "
+            f"{settings.trusted_documents} ({error})"
+        ) from error
 
 
 def create_app_from_environment() -> Starlette:

@@ -104,6 +104,8 @@ def _services(*, redis: bool = True, mail: bool = False) -> Iterator[Settings]:
     with EmbeddedServices(settings, with_redis=redis, with_mail_sink=mail) as services:
         for line in services.started:
             console.print(f"[green]started[/] {line}")
+        for line in services.joined:
+            console.print(f"[green]using[/] {line}, already running")
         yield services.settings
 
 

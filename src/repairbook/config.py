@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     # Day boards answered from memory while nothing they show has changed (board_cache.py).
     board_cache: bool = True
+    # A persisted documents manifest (hash → document): only its documents are run.
+    trusted_documents: Path | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

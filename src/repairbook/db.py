@@ -14,7 +14,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from sqlalchemy import BigInteger, ColumnElement, SQLColumnExpression, any_, literal
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    any_,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 T = TypeVar("T")
+U = TypeVar("U")
 log = logging.getLogger(__name__)
 SessionFactory = async_sessionmaker[AsyncSession]
 _EVENTS = "repairbook.events"
@@ -94,15 +104,32 @@ async def read_only(database: Database) -> AsyncIterator[AsyncSession]:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list read in id order: its rows, and whether more follow."""
+    """One page of a list: its rows, whether more follow, how many there are in all, and
+    (for lists read by position rather than id) where the page starts."""
 
     items: Sequence[T]
     has_next: bool
+    total: int = 0
+    offset: int | None = None  # None: read in id order, after a given id
 
     @classmethod
-    def of(cls, rows: Sequence[T], limit: int) -> Page[T]:
+    def of(cls, rows: Sequence[T], limit: int, total: int = 0) -> Page[T]:
         """From `limit + 1` rows read: the extra row only says another page exists."""
-        return cls(rows[:limit], len(rows) > limit)
+        return cls(rows[:limit], len(rows) > limit, total)
+
+    def map(self, convert: Callable[[Sequence[T]], Sequence[U]]) -> Page[U]:
+        return Page(convert(self.items), self.has_next, self.total, self.offset)
+
+
+async def offset_page(
+    session: AsyncSession, query: Select[T], *, offset: int, limit: int
+) -> Page[T]:
+    """A page of an ordered query by position, with the count of every row it matches:
+    for lists ordered by time, where an id says nothing of the order."""
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    total = int(await session.scalar(counted) or 0)
+    rows = (await session.scalars(query.offset(offset).limit(limit + 1))).all()
+    return Page(rows[:limit], len(rows) > limit, total, offset)
 
 
 def violated_constraint(error: IntegrityError) -> str | None:

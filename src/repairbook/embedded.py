@@ -49,6 +49,16 @@ def start_postgres(folder: Path) -> tuple[Any, str]:
     return server, str(server.get_uri())
 
 
+def postgres_running(folder: Path) -> bool:
+    """Whether a live postmaster serves `folder` already (another command's, to join)."""
+    pid_file = folder / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return _alive(pid)
+
+
 def _forget_dead_users(folder: Path) -> None:
     """Drop pids of processes that died without cleaning up (SIGKILL, a crash).
 
@@ -223,6 +233,7 @@ class EmbeddedServices:
     _redis: RedisProcess | None = None
     _mail: MailSink | None = None
     started: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)  # running for another command already
 
     def __enter__(self) -> EmbeddedServices:
         try:
@@ -239,14 +250,17 @@ class EmbeddedServices:
         data_dir = self.settings.data_dir.resolve()
         updates: dict[str, object] = {}
         if not self.settings.database_url:
+            running = postgres_running(data_dir / "postgres")
             self._postgres, uri = start_postgres(data_dir / "postgres")
             ensure_database(uri, DATABASE_NAME)
             updates["database_url"] = sqlalchemy_url(uri, DATABASE_NAME)
-            self.started.append(f"PostgreSQL (embedded, {data_dir / 'postgres'})")
+            said = self.joined if running else self.started
+            said.append(f"PostgreSQL (embedded, {data_dir / 'postgres'})")
         if self.with_redis and not self.settings.redis_url:
             self._redis = RedisProcess(data_dir / "redis").start()
             updates["redis_url"] = self._redis.url
-            self.started.append(f"Redis (embedded, {self._redis.url})")
+            own = self._redis.process is not None  # None: another command's, joined
+            (self.started if own else self.joined).append(f"Redis (embedded, {self._redis.url})")
         if self.with_mail_sink and not self.settings.smtp_host:
             self._mail = MailSink(data_dir / "mail").start()
             updates.update(smtp_host="127.0.0.1", smtp_port=self._mail.port)

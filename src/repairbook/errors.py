@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     REPAIR_TYPE_NOT_APPLICABLE = "REPAIR_TYPE_NOT_APPLICABLE"
     QUOTE_EXPIRED = "QUOTE_EXPIRED"
     RATE_LIMITED = "RATE_LIMITED"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -59,6 +60,10 @@ class RateLimited(RepairbookError):
     code = ErrorCode.RATE_LIMITED
     default_message = "Too many attempts; try again later"
 
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, told to the caller as extensions.retryAfter
+
 
 class NoCar(RepairbookError):
     code = ErrorCode.NO_CAR
@@ -88,3 +93,8 @@ class RepairTypeNotApplicable(RepairbookError):
 class QuoteExpired(RepairbookError):
     code = ErrorCode.QUOTE_EXPIRED
     default_message = "The quote has expired; request a new one"
+
+
+class IdempotencyKeyReused(RepairbookError):
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = "This idempotency key was already used for another booking request"

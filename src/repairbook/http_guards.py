@@ -130,7 +130,10 @@ class Origins:
             "allow_origins": self.listed,
             "allow_origin_regex": self.pattern,
             "allow_methods": ("GET", "POST"),
-            "allow_headers": ("authorization", "content-type", "x-request-id"),
-            "expose_headers": ("x-request-id",),
+            # Any request header: no cookies are used, so none can carry ambient authority,
+            # and frontends send tracing and client headers (traceparent, tracestate,
+            # baggage, sentry-trace, apollographql-client-name/-version, …).
+            "allow_headers": ("*",),
+            "expose_headers": ("x-request-id", "x-cache", "etag"),
             "max_age": 600,
         }

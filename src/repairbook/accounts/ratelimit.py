@@ -106,7 +106,9 @@ class LoginThrottle:
 
 def _refusal(seconds: int) -> RateLimited:
     unit = "second" if seconds == 1 else "seconds"
-    return RateLimited(f"Too many failed sign-in attempts; try again in {seconds} {unit}")
+    return RateLimited(
+        f"Too many failed sign-in attempts; try again in {seconds} {unit}", retry_after=seconds
+    )
 
 
 def _delay_ms(excess: int, cap_seconds: int) -> int:

@@ -117,9 +117,21 @@ async def search(
 ) -> Sequence[User]:
     """Users by id order, matching a term in nick, names or email, or a car's plate, and
     holding `role` (any role when None)."""
-    query = select(User).where(User.id > after_id).order_by(User.id).limit(limit)
+    query = select(User).where(User.id > after_id, *_matching(term, plate, role))
+    return (await session.scalars(query.order_by(User.id).limit(limit))).all()
+
+
+async def count_matching(
+    session: AsyncSession, term: str | None, plate: str | None, *, role: Role | None
+) -> int:
+    query = select(func.count()).select_from(User).where(*_matching(term, plate, role))
+    return int(await session.scalar(query) or 0)
+
+
+def _matching(term: str | None, plate: str | None, role: Role | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if role is not None:
-        query = query.where(User.role == role)
+        conditions.append(User.role == role)
     if term:
         pattern = f"%{_escape_like(term.lower())}%"
         matches: list[ColumnElement[bool]] = [
@@ -134,8 +146,8 @@ async def search(
                     Car.plate.like(f"%{_escape_like(plate)}%", escape="\\"),
                 )
             )
-        query = query.where(or_(*matches))
-    return (await session.scalars(query)).all()
+        conditions.append(or_(*matches))
+    return conditions
 
 
 def _escape_like(value: str) -> str:

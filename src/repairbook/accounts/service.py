@@ -266,4 +266,4 @@ async def find_users(
     term = " ".join(search.split()) if search else None
     plate = plate_fragment(term) if term else None
     rows = await repository.search(db, term, plate, role=role, after_id=after_id, limit=limit + 1)
-    return Page.of(rows, limit)
+    return Page.of(rows, limit, await repository.count_matching(db, term, plate, role=role))

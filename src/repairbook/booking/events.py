@@ -22,3 +22,5 @@ class SlotChanged(Event):
     receptionist_id: int
     starts_at: datetime
     change: SlotEvent
+    booking_id: int | None = None  # whose booking: for the client's own feed (myBookingChanged)
+    client_id: int | None = None

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from repairbook.booking.availability import SlotBooking
 from repairbook.db import any_of
 from repairbook.models.accounts import User
-from repairbook.models.booking import Booking, BookingStatus, Quote
+from repairbook.models.booking import BoardVersion, Booking, BookingStatus, Quote
 from repairbook.models.cars import Car
 from repairbook.models.catalog import CarModel, Receptionist, RepairKind, RepairType
 
@@ -56,6 +56,17 @@ async def of_day(db: AsyncSession, day: date) -> list[SlotBooking]:
     ]
 
 
+async def active_slots_between(
+    db: AsyncSession, start: date, end: date
+) -> list[tuple[date, int, datetime]]:
+    """(day, receptionist, start) of every active booking from `start` to `end`: one query
+    for a month's calendar."""
+    query = select(Booking.day, Booking.receptionist_id, Booking.starts_at).where(
+        Booking.day.between(start, end), Booking.status == BookingStatus.ACTIVE
+    )
+    return [(row.day, row.receptionist_id, row.starts_at) for row in (await db.execute(query))]
+
+
 async def between(
     db: AsyncSession, start: date, end: date, receptionist_id: int | None, *, limit: int
 ) -> Sequence[Booking]:
@@ -91,6 +102,27 @@ async def of_clients(
         .order_by(Booking.client_id, order)
     )
     return (await db.scalars(query)).all()
+
+
+async def stamps(db: AsyncSession, scopes: Sequence[str]) -> dict[str, int]:
+    """The board stamps of these scopes (a day's ISO date, or `all`); 0 where none yet."""
+    query = select(BoardVersion.scope, BoardVersion.version).where(BoardVersion.scope.in_(scopes))
+    return {row.scope: row.version for row in await db.execute(query)}
+
+
+def of_client_in_order(client_id: int, since: datetime | None) -> Select[Booking]:
+    """A client's bookings: upcoming ones (from `since`) soonest first, or all latest first."""
+    query = select(Booking).where(Booking.client_id == client_id)
+    if since is not None:
+        return query.where(Booking.starts_at >= since).order_by(Booking.starts_at, Booking.id)
+    return query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+
+
+def in_range_in_order(start: date, end: date, receptionist_id: int | None) -> Select[Booking]:
+    query = select(Booking).where(Booking.day.between(start, end))
+    if receptionist_id is not None:
+        query = query.where(Booking.receptionist_id == receptionist_id)
+    return query.order_by(Booking.starts_at, Booking.receptionist_id, Booking.id)
 
 
 async def get_quote(db: AsyncSession, quote_id: uuid.UUID) -> Quote | None:

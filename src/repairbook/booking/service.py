@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +18,9 @@ from repairbook.booking.events import SlotChanged, SlotEvent
 from repairbook.cars import service as cars
 from repairbook.catalog import service as catalog
 from repairbook.config import Settings
-from repairbook.db import record, violated_constraint
+from repairbook.db import Page, offset_page, record, violated_constraint
 from repairbook.errors import (
+    IdempotencyKeyReused,
     InvalidInput,
     NoCar,
     NotFound,
@@ -56,6 +58,17 @@ class BookingRequest:
     quote_id: uuid.UUID | None = None
     idempotency_key: str | None = None
 
+    def digest(self) -> str:
+        """What the request asks for, whatever offset `startsAt` was written with."""
+        fields = (
+            self.receptionist_id,
+            self.starts_at.astimezone(UTC).isoformat() if self.starts_at.tzinfo else "",
+            self.car_id,
+            self.repair_type_id,
+            self.quote_id or "",
+        )
+        return hashlib.sha256(repr(fields).encode()).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class DayStates:
@@ -82,8 +95,9 @@ async def book(
     db: AsyncSession, viewer: User, request: BookingRequest, *, calendar: Calendar, now: datetime
 ) -> Booking:
     key = _idempotency_key(request.idempotency_key)
+    digest = request.digest() if key else None
     if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
-        return earlier
+        return _same_request(earlier, digest)
     car = await _car_for(db, viewer, request.car_id)
     day = await check_slot(db, calendar, request.receptionist_id, request.starts_at, now)
     repair = await estimates.applicable_repair(db, car, request.repair_type_id)
@@ -101,6 +115,7 @@ async def book(
         price_total=total,
         quote_id=request.quote_id,
         idempotency_key=key,
+        idempotency_input=digest,
         created_by_id=viewer.id,
     )
     try:
@@ -110,7 +125,7 @@ async def book(
         # The same request retried concurrently may have got there first; PostgreSQL made
         # us wait for it, so its booking is visible now (whichever index reported it).
         if key and (earlier := await bookings.by_idempotency_key(db, viewer.id, key)):
-            return earlier
+            return _same_request(earlier, digest)
         raise _conflict(error) from error
     _record(db, booking, SlotEvent.BOOKED)
     await mail.confirmed(db, booking, now=now)
@@ -162,7 +177,17 @@ async def reschedule(
 
 
 def _record(db: AsyncSession, booking: Booking, change: SlotEvent) -> None:
-    record(db, SlotChanged(booking.day, booking.receptionist_id, booking.starts_at, change))
+    record(
+        db,
+        SlotChanged(
+            booking.day,
+            booking.receptionist_id,
+            booking.starts_at,
+            change,
+            booking_id=booking.id,
+            client_id=booking.client_id,
+        ),
+    )
 
 
 async def remove_car(db: AsyncSession, viewer: User, car_id: int, *, now: datetime) -> Car:
@@ -268,6 +293,30 @@ async def in_range(
     return await bookings.between(db, start, end, receptionist_id, limit=limit)
 
 
+async def client_page(
+    db: AsyncSession, client_id: int, *, since: datetime | None, offset: int, limit: int
+) -> Page[Booking]:
+    """A client's bookings a page at a time: upcoming (from `since`), or all."""
+    return await offset_page(
+        db, bookings.of_client_in_order(client_id, since), offset=offset, limit=limit
+    )
+
+
+async def range_page(
+    db: AsyncSession,
+    start: date,
+    end: date,
+    receptionist_id: int | None,
+    *,
+    offset: int,
+    limit: int,
+) -> Page[Booking]:
+    if not timedelta(0) <= end - start <= MAX_RANGE:
+        raise InvalidInput("`to` must be on or after `from`, at most 31 days later", field="to")
+    query = bookings.in_range_in_order(start, end, receptionist_id)
+    return await offset_page(db, query, offset=offset, limit=limit)
+
+
 async def of_clients(
     db: AsyncSession, client_ids: Sequence[int], *, since: datetime | None
 ) -> Sequence[Booking]:
@@ -291,6 +340,14 @@ async def _changeable(db: AsyncSession, viewer: User, booking_id: int, now: date
     if booking.starts_at <= now:
         raise InvalidInput("This booking has already started", field="id")
     return booking
+
+
+def _same_request(earlier: Booking, digest: str | None) -> Booking:
+    """The booking a key made, if this is that request again (keys live as long as the
+    booking, which is never deleted: a key is used once per user, for good)."""
+    if earlier.idempotency_input is not None and earlier.idempotency_input != digest:
+        raise IdempotencyKeyReused(field="idempotencyKey")
+    return earlier
 
 
 def _idempotency_key(key: str | None) -> str | None:

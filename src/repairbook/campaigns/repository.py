@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from repairbook.db import any_of
@@ -68,6 +68,10 @@ async def get(db: AsyncSession, campaign_id: int, *, for_update: bool = False) -
     if for_update:
         query = query.with_for_update()
     return (await db.scalars(query)).first()
+
+
+def newest_first() -> Select[Campaign]:
+    return select(Campaign).order_by(Campaign.id.desc())
 
 
 async def latest(db: AsyncSession, *, limit: int) -> Sequence[Campaign]:

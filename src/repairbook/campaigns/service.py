@@ -15,7 +15,7 @@ from repairbook.accounts.tokens import issue_unsubscribe_token, read_unsubscribe
 from repairbook.campaigns import repository
 from repairbook.campaigns.content import content
 from repairbook.config import Settings
-from repairbook.db import Event, record
+from repairbook.db import Event, Page, offset_page, record
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.accounts import User
 from repairbook.models.campaigns import Campaign, CampaignStatus
@@ -145,6 +145,12 @@ async def latest(db: AsyncSession, *, limit: int) -> list[Progress]:
     if not 1 <= limit <= MAX_LISTED:
         raise InvalidInput(f"first must be 1 to {MAX_LISTED}", field="first")
     return await progress(db, await repository.latest(db, limit=limit))
+
+
+async def page(db: AsyncSession, *, offset: int, limit: int) -> Page[Progress]:
+    """Campaigns newest first, a page at a time, each with its progress."""
+    rows = await offset_page(db, repository.newest_first(), offset=offset, limit=limit)
+    return Page(await progress(db, rows.items), rows.has_next, rows.total, rows.offset)
 
 
 async def unsubscribe(db: AsyncSession, token: str, *, settings: Settings) -> User:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -33,6 +33,7 @@ from repairbook.models.catalog import Receptionist
 
 log = logging.getLogger(__name__)
 Overflow = Callable[[], Coroutine[Any, Any, None]]
+U = TypeVar("U")
 
 
 @dataclass(eq=False)
@@ -49,22 +50,31 @@ class SlotUpdate:
     views: dict[Any, Any] = field(default_factory=dict)
 
 
-class Feed:
-    """One subscriber's bounded queue of updates for one date."""
+@dataclass(eq=False)
+class BookingUpdate:
+    """A client's own booking made, cancelled or moved: what myBookingChanged delivers."""
+
+    change: Change
+    at: datetime
+    booking: Booking
+
+
+class Feed(Generic[U]):
+    """One subscriber's bounded queue of updates for one date (or one client's bookings)."""
 
     def __init__(self, day: date, size: int, on_overflow: Overflow) -> None:
         self.day = day
-        self._queue: asyncio.Queue[SlotUpdate] = asyncio.Queue(size)
+        self._queue: asyncio.Queue[U] = asyncio.Queue(size)
         self.on_overflow = on_overflow
 
-    def offer(self, update: SlotUpdate) -> bool:
+    def offer(self, update: U) -> bool:
         try:
             self._queue.put_nowait(update)
         except asyncio.QueueFull:
             return False
         return True
 
-    async def next(self) -> SlotUpdate:
+    async def next(self) -> U:
         return await self._queue.get()
 
 
@@ -85,7 +95,8 @@ class SlotHub:
         self._clock = clock
         self._queue_size = queue_size
         self._max_backoff = max_backoff
-        self._feeds: dict[date, set[Feed]] = defaultdict(set)
+        self._feeds: dict[date, set[Feed[SlotUpdate]]] = defaultdict(set)
+        self._clients: dict[int, set[Feed[BookingUpdate]]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self.listening = asyncio.Event()  # set while subscribed to Redis
@@ -102,19 +113,36 @@ class SlotHub:
             task.cancel()
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, day: date, on_overflow: Overflow) -> AsyncIterator[Feed]:
-        feed = Feed(day, self._queue_size, on_overflow)
+    async def subscribe(self, day: date, on_overflow: Overflow) -> AsyncIterator[Feed[SlotUpdate]]:
+        feed: Feed[SlotUpdate] = Feed(day, self._queue_size, on_overflow)
         self._feeds[day].add(feed)
         try:
             yield feed
         finally:
             self._drop(feed)
 
+    @contextlib.asynccontextmanager
+    async def subscribe_client(
+        self, client_id: int, on_overflow: Overflow
+    ) -> AsyncIterator[Feed[BookingUpdate]]:
+        """One client's own bookings, made, cancelled or moved by anyone."""
+        feed: Feed[BookingUpdate] = Feed(date.min, self._queue_size, on_overflow)
+        self._clients[client_id].add(feed)
+        try:
+            yield feed
+        finally:
+            feeds = self._clients.get(client_id)
+            if feeds is not None:
+                feeds.discard(feed)
+                if not feeds:
+                    del self._clients[client_id]
+
     @property
     def subscriber_count(self) -> int:
-        return sum(len(feeds) for feeds in self._feeds.values())
+        boards = sum(len(feeds) for feeds in self._feeds.values())
+        return boards + sum(len(feeds) for feeds in self._clients.values())
 
-    def _drop(self, feed: Feed) -> None:
+    def _drop(self, feed: Feed[SlotUpdate]) -> None:
         feeds = self._feeds.get(feed.day)
         if feeds is not None:
             feeds.discard(feed)
@@ -160,11 +188,36 @@ class SlotHub:
             updates = await self._updates(day, day_signals, at)
             for feed in list(self._feeds.get(day, ())):
                 if not all(feed.offer(update) for update in updates):
+                    self._drop(feed)
+                    self._overflow(feed)
+        await self._dispatch_to_clients(signals, at)
+
+    async def _dispatch_to_clients(self, signals: Sequence[Signal], at: datetime) -> None:
+        """Each client's own bookings that changed, read once in one query."""
+        mine = [
+            s
+            for s in signals
+            if s.client_id in self._clients
+            and s.booking_id is not None
+            and s.change is not Change.MOVED_AWAY  # a move is told once, as MOVED_HERE
+        ]
+        if not mine:
+            return
+        async with read_only(self._database) as db:
+            ids = list({s.booking_id for s in mine if s.booking_id is not None})
+            rows = {b.id: b for b in await booking.bookings_by_id(db, ids)}
+        for signal in mine:
+            row = rows.get(signal.booking_id or 0)
+            feeds = self._clients.get(signal.client_id or 0, set())
+            if row is None:
+                continue
+            for feed in list(feeds):
+                if not feed.offer(BookingUpdate(signal.change, at, row)):
+                    feeds.discard(feed)
                     self._overflow(feed)
 
-    def _overflow(self, feed: Feed) -> None:
-        log.warning("dropped a slot subscriber that fell behind (%s)", feed.day)
-        self._drop(feed)
+    def _overflow(self, feed: Feed[Any]) -> None:
+        log.warning("dropped a live subscriber that fell behind (%s)", feed.day)
         task = asyncio.create_task(feed.on_overflow())
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)

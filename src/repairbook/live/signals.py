@@ -37,6 +37,8 @@ class Signal:
     day: date | None = None  # None: every day (a receptionist's whole column)
     receptionist_id: int | None = None  # None: every receptionist (a whole day)
     starts_at: datetime | None = None  # None: every slot of the day or receptionist
+    booking_id: int | None = None  # the booking that changed (bookings, cancellations, moves)
+    client_id: int | None = None  # whose it is: their myBookingChanged feeds hear of it
 
 
 def signals_of(events: Iterable[Event]) -> list[Signal]:
@@ -44,7 +46,16 @@ def signals_of(events: Iterable[Event]) -> list[Signal]:
     for event in events:
         if isinstance(event, SlotChanged):
             change = Change(event.change.value)
-            signals.append(Signal(change, event.day, event.receptionist_id, event.starts_at))
+            signals.append(
+                Signal(
+                    change,
+                    event.day,
+                    event.receptionist_id,
+                    event.starts_at,
+                    event.booking_id,
+                    event.client_id,
+                )
+            )
         elif isinstance(event, DayClosed):
             signals.append(
                 Signal(Change.DAY_CLOSED if event.closed else Change.DAY_OPENED, event.day)
@@ -67,6 +78,8 @@ def encode(signals: Sequence[Signal], at: datetime) -> str:
                     s.day.isoformat() if s.day else None,
                     s.receptionist_id,
                     s.starts_at.isoformat() if s.starts_at else None,
+                    s.booking_id,
+                    s.client_id,
                 ]
                 for s in signals
             ],
@@ -78,15 +91,25 @@ def decode(raw: str | bytes) -> tuple[datetime, list[Signal]]:
     """The moment of the commit and its signals; ValueError for anything malformed."""
     try:
         message = json.loads(raw)
-        signals = [
-            Signal(
-                Change(change),
-                date.fromisoformat(day) if day else None,
-                int(receptionist) if receptionist is not None else None,
-                datetime.fromisoformat(starts_at) if starts_at else None,
-            )
-            for change, day, receptionist, starts_at in message["signals"]
-        ]
+        signals = [_signal(*fields) for fields in message["signals"]]
         return datetime.fromisoformat(message["at"]), signals
     except (KeyError, TypeError) as error:
         raise ValueError(f"not a slot message: {error}") from error
+
+
+def _signal(
+    change: str,
+    day: str | None,
+    receptionist: int | None,
+    starts_at: str | None,
+    booking: int | None = None,  # absent in messages from processes before myBookingChanged
+    client: int | None = None,
+) -> Signal:
+    return Signal(
+        Change(change),
+        date.fromisoformat(day) if day else None,
+        int(receptionist) if receptionist is not None else None,
+        datetime.fromisoformat(starts_at) if starts_at else None,
+        int(booking) if booking is not None else None,
+        int(client) if client is not None else None,
+    )

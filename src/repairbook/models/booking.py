@@ -82,6 +82,8 @@ class Booking(Timestamped, Base):
     price_total: Mapped[Decimal] = mapped_column(Money)
     quote_id: Mapped[uuid.UUID | None] = mapped_column(UUID, ForeignKey("quotes.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the request the key was first used for: other input under it is refused.
+    idempotency_input: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import Select, and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from repairbook.models.booking import Booking, BookingStatus
@@ -126,6 +126,14 @@ async def counts(db: AsyncSession) -> dict[MessageStatus, int]:
     )
     found = {status: int(count) for status, count in rows.all()}
     return {status: found.get(status, 0) for status in MessageStatus}
+
+
+def failed_latest_first() -> Select[OutboxMessage]:
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.FAILED)
+        .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
+    )
 
 
 async def failed(db: AsyncSession, *, limit: int) -> Sequence[OutboxMessage]:

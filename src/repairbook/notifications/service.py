@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from repairbook.db import record
+from repairbook.db import Page, offset_page, record
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models.notifications import MessageStatus, OutboxMessage
 from repairbook.notifications import repository
@@ -27,6 +27,11 @@ async def state(db: AsyncSession, *, failed_limit: int) -> OutboxState:
     if not 1 <= failed_limit <= MAX_LISTED:
         raise InvalidInput(f"first must be 1 to {MAX_LISTED}", field="first")
     return OutboxState(await repository.counts(db), await repository.failed(db, limit=failed_limit))
+
+
+async def failed_page(db: AsyncSession, *, offset: int, limit: int) -> Page[OutboxMessage]:
+    """Failed messages, latest first, a page at a time."""
+    return await offset_page(db, repository.failed_latest_first(), offset=offset, limit=limit)
 
 
 async def retry(db: AsyncSession, message_id: int, *, now: datetime) -> OutboxMessage:

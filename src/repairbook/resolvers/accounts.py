@@ -17,10 +17,18 @@ from repairbook.schema.permissions import ADMIN, SIGNED_IN, STAFF
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field(permission_classes=SIGNED_IN, description="The signed-in user.")
-    async def me(self, info: Info) -> User:
+    @strawberry.field(
+        description=(
+            "The signed-in user; null for an anonymous caller (no token). A token that is "
+            "expired or forged is UNAUTHENTICATED, so a client knows to refresh it."
+        )
+    )
+    async def me(self, info: Info) -> User | None:
+        c = info.context
+        if c.viewer is None and c.auth_error is None:
+            return None
         # Authentication loaded this very row for the request; no second query.
-        return User.from_model(info.context.require_user())
+        return User.from_model(c.require_user())
 
     @strawberry.field(
         permission_classes=STAFF,

@@ -14,14 +14,16 @@ from repairbook.schema.booking import (
     Booking,
     BookSlotInput,
     DaySchedule,
-    Estimate,
     Quote,
     RepairOption,
+    booking_connection,
+    client_bookings_connection,
 )
 from repairbook.schema.catalog import RepairType
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import ClientBookings
+from repairbook.schema.pagination import Connection, decode_position, page_size
 from repairbook.schema.permissions import SIGNED_IN, STAFF
 from repairbook.schema.selection import selects
 
@@ -37,11 +39,9 @@ class BookingQuery:
     async def repair_options(self, info: Info, car_id: strawberry.ID) -> list[RepairOption]:
         viewer = info.context.require_user()
         async with read_only(info.context.database) as db:
-            options = await estimates.repair_options(db, viewer, parse_id(car_id, "carId"))
-        return [
-            RepairOption(repair_type=RepairType.from_model(r), estimate=Estimate.from_estimate(e))
-            for r, e in options
-        ]
+            car = parse_id(car_id, "carId")
+            options = await estimates.repair_options(db, viewer, car)
+        return [RepairOption.of(car, RepairType.from_model(r), e) for r, e in options]
 
     @strawberry.field(
         description="Every receptionist's slots on a day, with states; anyone may look."
@@ -69,6 +69,20 @@ class BookingQuery:
         rows = await info.context.loaders.bookings_of.load(ClientBookings(viewer.id, include_past))
         return await Booking.from_rows(info.context.loaders, rows)
 
+    @strawberry.field(
+        permission_classes=SIGNED_IN,
+        description=(
+            "Your bookings a page at a time, in myBookings' order (upcoming soonest first; "
+            "with `includePast`, every one latest first), with totalCount. Signed-in only."
+        ),
+    )
+    async def my_bookings_connection(
+        self, info: Info, include_past: bool = False, first: int = 20, after: str | None = None
+    ) -> Connection[Booking]:
+        c = info.context
+        viewer = c.require_user()
+        return await client_bookings_connection(c, viewer.id, include_past, first, after)
+
     @strawberry.field(permission_classes=SIGNED_IN, description="Your booking, or any for staff.")
     async def booking(self, info: Info, id: strawberry.ID) -> Booking:
         viewer = info.context.require_user()
@@ -91,6 +105,34 @@ class BookingQuery:
         async with read_only(info.context.database) as db:
             rows = await booking.in_range(db, from_, to, receptionist, limit=MAX_BOOKINGS)
         return await Booking.from_rows(info.context.loaders, rows)
+
+    @strawberry.field(
+        permission_classes=STAFF,
+        description=(
+            "Bookings between two dates (at most 31 days apart), active and cancelled, in "
+            "start order, a page at a time with totalCount: `bookings` without its cut."
+        ),
+    )
+    async def bookings_connection(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        receptionist_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Booking]:
+        receptionist = parse_id(receptionist_id, "receptionistId") if receptionist_id else None
+        async with read_only(info.context.database) as db:
+            page = await booking.range_page(
+                db,
+                from_,
+                to,
+                receptionist,
+                offset=decode_position(after),
+                limit=page_size(first),
+            )
+        return await booking_connection(info.context, page)
 
 
 @strawberry.type

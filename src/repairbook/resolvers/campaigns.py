@@ -15,6 +15,7 @@ from repairbook.schema.campaigns import (
 )
 from repairbook.schema.context import Info
 from repairbook.schema.ids import parse_id
+from repairbook.schema.pagination import Connection, decode_position, page_size
 from repairbook.schema.permissions import STAFF
 
 
@@ -24,6 +25,17 @@ class CampaignQuery:
     async def campaigns(self, info: Info, first: int = 50) -> list[Campaign]:
         async with read_only(info.context.database) as db:
             return [Campaign.from_progress(p) for p in await campaigns.latest(db, limit=first)]
+
+    @strawberry.field(
+        permission_classes=STAFF,
+        description="Every campaign, newest first, a page at a time with totalCount. Staff only.",
+    )
+    async def campaigns_connection(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[Campaign]:
+        async with read_only(info.context.database) as db:
+            page = await campaigns.page(db, offset=decode_position(after), limit=page_size(first))
+        return Connection.of_nodes(page.map(lambda rows: [Campaign.from_progress(p) for p in rows]))
 
     @strawberry.field(permission_classes=STAFF)
     async def campaign(self, info: Info, id: strawberry.ID) -> Campaign:

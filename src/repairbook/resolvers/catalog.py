@@ -91,7 +91,7 @@ class CatalogQuery:
     ) -> list[ClosedDay]:
         async with read_only(info.context.database) as db:
             rows = await catalog.closed_days(db, from_, to)
-        return [ClosedDay(date=row.day, closed=True, note=row.note) for row in rows]
+        return [ClosedDay.of(row.day, True, row.note) for row in rows]
 
     @strawberry.field(permission_classes=STAFF)
     async def labor_rates(self, info: Info) -> list[LaborRate]:
@@ -153,4 +153,4 @@ class CatalogMutation:
     ) -> ClosedDay:
         async with unit_of_work(info.context.database) as db:
             saved = await catalog.set_closed_day(db, date, closed=closed, note=note)
-        return ClosedDay(date=date, closed=closed, note=saved)
+        return ClosedDay.of(date, closed, saved)

@@ -11,6 +11,7 @@ from repairbook.accounts.service import ProfileChanges, Registration, Session
 from repairbook.models.accounts import Role as RoleModel
 from repairbook.models.accounts import User as UserModel
 from repairbook.schema.context import Info
+from repairbook.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from repairbook.schema.booking import Booking
@@ -54,6 +55,21 @@ class User:
             ClientBookings(int(self.id), include_past)
         )
         return await Booking.from_rows(info.context.loaders, rows)
+
+    @strawberry.field(
+        description=(
+            "This user's bookings a page at a time, with totalCount: upcoming soonest first, "
+            "or with `includePast` every one latest first. `bookings` without its cut at 100."
+        )
+    )
+    async def bookings_connection(
+        self, info: Info, include_past: bool = False, first: int = 20, after: str | None = None
+    ) -> Connection[Annotated[Booking, strawberry.lazy("repairbook.schema.booking")]]:
+        from repairbook.schema.booking import client_bookings_connection
+
+        return await client_bookings_connection(
+            info.context, int(self.id), include_past, first, after
+        )
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -14,6 +14,7 @@ import strawberry
 from repairbook.booking import availability, pricing
 from repairbook.booking import service as booking_service
 from repairbook.booking.service import BookingRequest
+from repairbook.db import Page, read_only
 from repairbook.errors import InvalidInput, NotFound
 from repairbook.models import booking as m
 from repairbook.schema.cars import Car
@@ -21,6 +22,7 @@ from repairbook.schema.catalog import CarModel, Receptionist, RepairType, gid
 from repairbook.schema.context import Context
 from repairbook.schema.ids import parse_id
 from repairbook.schema.loaders import Loaders
+from repairbook.schema.pagination import Connection, decode_position, page_size
 
 if TYPE_CHECKING:
     from repairbook.schema.accounts import User
@@ -31,8 +33,24 @@ BookingStatus = strawberry.enum(m.BookingStatus, name="BookingStatus")
 PriceLineKind = strawberry.enum(pricing.LineKind, name="PriceLineKind")
 
 
-@strawberry.type
+def slot_id(receptionist_id: int, starts_at: datetime) -> strawberry.ID:
+    """`<receptionistId>@<start in UTC>`, e.g. `3@2026-12-01T07:00:00Z`: the same slot has the
+    same id on every board, in every event and across days' DST changes."""
+    return strawberry.ID(f"{receptionist_id}@{starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
+
+
+@strawberry.type(
+    description=(
+        "One line of a price: labor, a part or the oil. Amounts in RUB, rounded half-up to 0.01."
+    )
+)
 class PriceLine:
+    id: strawberry.ID = strawberry.field(
+        description=(
+            "`<owner>:<n>`, n counting lines from 1; the owner is `booking:<bookingId>`, "
+            "`quote:<quoteId>` or `estimate:<carId>:<repairTypeId>`."
+        )
+    )
     kind: PriceLineKind  # type: ignore[valid-type]
     description: str
     quantity: Decimal
@@ -40,8 +58,9 @@ class PriceLine:
     amount: Decimal
 
     @classmethod
-    def from_line(cls, line: pricing.PriceLine) -> PriceLine:
+    def from_line(cls, line: pricing.PriceLine, owner: str, number: int) -> PriceLine:
         return cls(
+            id=strawberry.ID(f"{owner}:{number}"),
             kind=line.kind,
             description=line.description,
             quantity=line.quantity,
@@ -50,24 +69,47 @@ class PriceLine:
         )
 
     @classmethod
-    def from_stored(cls, lines: Sequence[dict[str, str]]) -> list[PriceLine]:
-        return [cls.from_line(pricing.PriceLine.from_json(line)) for line in lines]
+    def from_stored(cls, lines: Sequence[dict[str, str]], owner: str) -> list[PriceLine]:
+        return [
+            cls.from_line(pricing.PriceLine.from_json(line), owner, n)
+            for n, line in enumerate(lines, 1)
+        ]
 
 
 @strawberry.type(description="A price in RUB, line by line.")
 class Estimate:
+    id: strawberry.ID = strawberry.field(
+        description="`estimate:<carId>:<repairTypeId>`: today's price of that repair for that car."
+    )
     lines: list[PriceLine]
     total: Decimal
 
     @classmethod
-    def from_estimate(cls, estimate: pricing.Estimate) -> Estimate:
-        return cls(lines=[PriceLine.from_line(x) for x in estimate.lines], total=estimate.total)
+    def from_estimate(
+        cls, estimate: pricing.Estimate, car_id: int, repair_type_id: int
+    ) -> Estimate:
+        owner = f"estimate:{car_id}:{repair_type_id}"
+        return cls(
+            id=strawberry.ID(owner),
+            lines=[PriceLine.from_line(x, owner, n) for n, x in enumerate(estimate.lines, 1)],
+            total=estimate.total,
+        )
 
 
-@strawberry.type
+@strawberry.type(description="A repair type that applies to a car, priced for that car.")
 class RepairOption:
+    id: strawberry.ID = strawberry.field(description="`<carId>:<repairTypeId>`.")
     repair_type: RepairType
     estimate: Estimate
+
+    @classmethod
+    def of(cls, car_id: int, repair: RepairType, estimate: pricing.Estimate) -> RepairOption:
+        repair_type_id = int(repair.id)
+        return cls(
+            id=strawberry.ID(f"{car_id}:{repair_type_id}"),
+            repair_type=repair,
+            estimate=Estimate.from_estimate(estimate, car_id, repair_type_id),
+        )
 
 
 @strawberry.type(description="A price held for a car and a repair type until validUntil.")
@@ -85,7 +127,7 @@ class Quote:
             id=strawberry.ID(str(row.id)),
             car_id=gid(row.car_id),
             repair_type_id=gid(row.repair_type_id),
-            lines=PriceLine.from_stored(row.lines),
+            lines=PriceLine.from_stored(row.lines, f"quote:{row.id}"),
             total=row.total,
             valid_until=row.valid_until,
         )
@@ -141,7 +183,7 @@ class Booking:
                 client=_exists(clients.get(row.client_id)),
                 repair_type=_exists(repairs.get(row.repair_type_id)),
                 price=row.price_total,
-                price_lines=PriceLine.from_stored(row.price_lines),
+                price_lines=PriceLine.from_stored(row.price_lines, f"booking:{row.id}"),
                 created_at=row.created_at,
                 cancelled_at=row.cancelled_at,
                 cancel_reason=row.cancel_reason,
@@ -162,6 +204,12 @@ def _exists(row: T | None) -> T:
 
 @strawberry.type
 class Slot:
+    id: strawberry.ID = strawberry.field(
+        description=(
+            "`<receptionistId>@<start in UTC>`, e.g. `3@2026-12-01T07:00:00Z`: stable, the same "
+            "on the board and in slotChanged events, so a normalised cache updates itself."
+        )
+    )
     starts_at: datetime
     ends_at: datetime
     receptionist: Receptionist
@@ -174,6 +222,7 @@ class Slot:
 
 @strawberry.type
 class DaySchedule:
+    id: strawberry.ID = strawberry.field(description="The day, `YYYY-MM-DD`.")
     date: date
     slot_minutes: int
     receptionists: list[Receptionist]
@@ -186,11 +235,13 @@ class DaySchedule:
         details = {int(b.id): b for b in await Booking.from_rows(context.loaders, schedule.details)}
         receptionists = {r.id: Receptionist.from_model(r) for r in schedule.receptionists}
         return cls(
+            id=strawberry.ID(schedule.day.isoformat()),
             date=schedule.day,
             slot_minutes=context.settings.slot_minutes,
             receptionists=list(receptionists.values()),
             slots=[
                 Slot(
+                    id=slot_id(slot.receptionist_id, slot.starts_at),
                     starts_at=slot.starts_at,
                     ends_at=slot.ends_at,
                     receptionist=receptionists[slot.receptionist_id],
@@ -201,6 +252,22 @@ class DaySchedule:
                 for slot in schedule.slots
             ],
         )
+
+
+async def client_bookings_connection(
+    c: Context, client_id: int, include_past: bool, first: int, after: str | None
+) -> Connection[Booking]:
+    since = None if include_past else c.now()
+    async with read_only(c.database) as db:
+        page = await booking_service.client_page(
+            db, client_id, since=since, offset=decode_position(after), limit=page_size(first)
+        )
+    return await booking_connection(c, page)
+
+
+async def booking_connection(c: Context, page: Page[m.Booking]) -> Connection[Booking]:
+    nodes = await Booking.from_rows(c.loaders, page.items)
+    return Connection.of_nodes(page.map(lambda _: nodes))
 
 
 @strawberry.input

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from decimal import Decimal
 
@@ -114,8 +115,9 @@ class Consumable:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A consumable a repair type uses, and how many.")
 class RepairPart:
+    id: strawberry.ID = strawberry.field(description="`<repairTypeId>:<consumableId>`.")
     consumable_id: strawberry.ID
     name: str
     price: Decimal
@@ -148,6 +150,7 @@ class RepairType:
             car_model_id=gid(row.car_model_id) if row.car_model_id else None,
             parts=[
                 RepairPart(
+                    id=strawberry.ID(f"{row.id}:{p.consumable_id}"),
                     consumable_id=gid(p.consumable_id),
                     name=p.consumable.name,
                     price=p.consumable.price,
@@ -183,9 +186,14 @@ class Receptionist:
 
 @strawberry.type
 class ClosedDay:
+    id: strawberry.ID = strawberry.field(description="The day, `YYYY-MM-DD`.")
     date: date
     closed: bool
     note: str | None
+
+    @classmethod
+    def of(cls, day: dt.date, closed: bool, note: str | None) -> ClosedDay:
+        return cls(id=strawberry.ID(day.isoformat()), date=day, closed=closed, note=note)
 
 
 @strawberry.input

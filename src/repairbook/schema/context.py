@@ -19,6 +19,7 @@ from repairbook.errors import Forbidden, Unauthenticated
 from repairbook.live.hub import SlotHub
 from repairbook.models.accounts import Role, User
 from repairbook.resources import Resources
+from repairbook.schema.language import pick
 from repairbook.schema.loaders import Loaders, create_loaders
 
 
@@ -85,6 +86,12 @@ class Context:
         if self.access_expires_at is None:
             return None
         return max((self.access_expires_at - self.now()).total_seconds(), 0.0)
+
+    @property
+    def language(self) -> str:
+        """`ru` or `en` for error messages: Accept-Language, else the user's locale."""
+        locale = self.viewer.locale if self.viewer is not None else None
+        return pick(self.request.headers.get("accept-language"), locale)
 
     @property
     def is_staff(self) -> bool:

@@ -21,7 +21,8 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from repairbook.errors import ErrorCode, InvalidInput, RepairbookError
+from repairbook.errors import ErrorCode, InvalidInput, RateLimited, RepairbookError
+from repairbook.schema.language import RU, about_the_document, internal, say
 
 log = logging.getLogger("repairbook.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
@@ -36,17 +37,29 @@ _ECHOES = [
 _AT_PATH = re.compile(r"invalid value at [.\w\[\]]*?\.?(\w+):")
 _NAMED_FIELD = re.compile(r"(?:required|unknown) field '(\w+)'")
 MAX_MESSAGE = 300
+_SAID = "_repairbook_said"  # marks an error made public, so a second pass leaves it be
 
 
 def public_errors(
-    errors: Sequence[GraphQLError], *, request_id: str, production: bool
+    errors: Sequence[GraphQLError], *, request_id: str, production: bool, language: str = RU
 ) -> list[GraphQLError]:
-    return [_public(error, request_id, production) for error in errors]
+    return [_public(error, request_id, production, language) for error in errors]
 
 
-def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLError:
+def _public(error: GraphQLError, request_id: str, production: bool, language: str) -> GraphQLError:
+    if getattr(error, _SAID, False):
+        return error  # public already, in its caller's language
+    said = _said(error, request_id, production, language)
+    setattr(said, _SAID, True)
+    return said
+
+
+def _said(error: GraphQLError, request_id: str, production: bool, language: str) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
-        return error  # public already
+        # Refused before execution with a code already (request checks, limits).
+        code = _code(error.extensions["code"])
+        message = say(error.message, code, language) if code else error.message
+        return _copy(error, message, dict(error.extensions))
     original = error.original_error
     if isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
@@ -54,10 +67,13 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
         extensions: dict[str, object] = {"code": original.code.value}
         if original.field:
             extensions["field"] = original.field
-        return _copy(error, original.message, extensions)
+        if isinstance(original, RateLimited) and original.retry_after is not None:
+            extensions["retryAfter"] = original.retry_after
+        return _copy(error, say(original.message, original.code, language), extensions)
     if error.path is None and (original is None or error.nodes or error.positions):
         # About the document itself, located in it: syntax, validation, limits, variables.
-        return _copy(error, *_about_the_request(error.message, production))
+        message, extensions = _about_the_request(error.message, production)
+        return _copy(error, about_the_document(message, language), extensions)
     log.error(
         "unexpected error in %s (request id %s)",
         ".".join(map(str, error.path or [])) or "the operation",
@@ -66,9 +82,16 @@ def _public(error: GraphQLError, request_id: str, production: bool) -> GraphQLEr
     )
     return _copy(
         error,
-        f"Internal server error; quote request id {request_id} when reporting it",
+        internal(request_id, language),
         {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id},
     )
+
+
+def _code(value: object) -> ErrorCode | None:
+    try:
+        return ErrorCode(str(value))
+    except ValueError:
+        return None  # a code of the transport (e.g. persisted documents): said as it is
 
 
 def _about_the_request(message: str, production: bool) -> tuple[str, dict[str, object]]:
@@ -120,6 +143,7 @@ class ErrorCodes(SchemaExtension):
                 errors,
                 request_id=getattr(context, "request_id", "-"),
                 production=settings is not None and settings.is_production,
+                language=getattr(context, "language", RU),
             )
 
 

@@ -6,17 +6,51 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
 
-from repairbook.live.hub import SlotUpdate
+from repairbook.live.hub import BookingUpdate, SlotUpdate
 from repairbook.live.signals import Change
-from repairbook.schema.booking import Booking, Slot
+from repairbook.schema.booking import Booking, Slot, slot_id
 from repairbook.schema.catalog import Receptionist
 from repairbook.schema.loaders import Loaders
 
 SlotChangeKind = strawberry.enum(Change, name="SlotChangeKind")
+
+
+@strawberry.enum(description="What happened to one of your bookings.")
+class BookingChangeKind(Enum):
+    BOOKED = strawberry.enum_value("BOOKED", description="It was made (by you or by staff).")
+    CANCELLED = strawberry.enum_value(
+        "CANCELLED", description="It was cancelled (by you or by staff, see cancelReason)."
+    )
+    MOVED = strawberry.enum_value(
+        "MOVED", description="It was moved to another slot: startsAt and receptionist are new."
+    )
+
+
+_BOOKING_CHANGES = {
+    Change.BOOKED: BookingChangeKind.BOOKED,
+    Change.CANCELLED: BookingChangeKind.CANCELLED,
+    Change.MOVED_HERE: BookingChangeKind.MOVED,
+}
+
+
+@strawberry.type(description="One of your bookings as it is now, what happened to it, and when.")
+class BookingChange:
+    booking: Booking = strawberry.field(description="The booking after the change.")
+    change: BookingChangeKind = strawberry.field(description="What happened.")
+    at: datetime = strawberry.field(description="When the change was committed.")
+
+    @classmethod
+    async def of(cls, update: BookingUpdate, loaders: Loaders) -> BookingChange:
+        return cls(
+            booking=await Booking.from_row(loaders, update.booking),
+            change=_BOOKING_CHANGES[update.change],
+            at=update.at,
+        )
 
 
 @strawberry.type(description="A slot as the board shows it now, what happened to it, and when.")
@@ -51,6 +85,7 @@ async def _build(
         booking = await Booking.from_row(new_loaders(), update.booking)
     return SlotChange(
         slot=Slot(
+            id=slot_id(slot.receptionist_id, slot.starts_at),
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             receptionist=Receptionist.from_model(update.receptionist),

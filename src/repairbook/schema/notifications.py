@@ -6,9 +6,13 @@ from datetime import datetime
 
 import strawberry
 
+from repairbook.db import read_only
 from repairbook.models import notifications as m
+from repairbook.notifications import service as outbox_service
 from repairbook.notifications.service import OutboxState
 from repairbook.schema.catalog import gid
+from repairbook.schema.context import Info
+from repairbook.schema.pagination import Connection, decode_position, page_size
 
 MessageKind = strawberry.enum(m.MessageKind, name="MessageKind")
 MessageStatus = strawberry.enum(m.MessageStatus, name="MessageStatus")
@@ -59,6 +63,23 @@ class MailOutbox:
     failed: list[OutboxMessage] = strawberry.field(
         description="Failed messages with their last error, latest first."
     )
+
+    @strawberry.field(
+        description=(
+            "Failed messages, latest first, a page at a time with totalCount: `failed` "
+            "without its cut at `mailOutbox(first)`."
+        )
+    )
+    async def failed_connection(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[OutboxMessage]:
+        async with read_only(info.context.database) as db:
+            page = await outbox_service.failed_page(
+                db, offset=decode_position(after), limit=page_size(first)
+            )
+        return Connection.of_nodes(
+            page.map(lambda rows: [OutboxMessage.from_model(r) for r in rows])
+        )
 
     @classmethod
     def from_state(cls, state: OutboxState) -> MailOutbox:

@@ -63,7 +63,8 @@ export function SlotTable({ date, onChoose }: { date: string; onChoose: (slot: C
               {board.receptionists.map((r) => {
                 const slot = cells.get(`${r.id}@${time}`);
                 if (!slot) return <td key={r.id} />;
-                const own = Boolean(slot.booking);
+                // A cancelled booking of one's own frees the slot: only a held one is "yours".
+                const own = Boolean(slot.booking) && slot.state === 'BOOKED';
                 const text = own ? t('slot.OWN') : t(STATE_TEXT[slot.state]);
                 const className = `slot slot--${own ? 'own' : slot.state.toLowerCase()}`;
                 const name = names.get(r.id) ?? '';

@@ -36,7 +36,7 @@ export default function BookingPage() {
   }, [data]);
 
   if (!data) return <p aria-busy="true">{t('common.loading')}</p>;
-  const cars = data.me.cars;
+  const cars = data.me?.cars ?? [];
   if (cars.length === 0) {
     return (
       <section className="narrow">

@@ -14,6 +14,7 @@ export const DayBoardDocument = graphql(`
         endsAt
         state
         bookable
+        closedReason
         receptionist {
           id
         }
@@ -35,6 +36,7 @@ export const SlotChangedDocument = graphql(`
         endsAt
         state
         bookable
+        closedReason
         receptionist {
           id
         }

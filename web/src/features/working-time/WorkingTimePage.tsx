@@ -2,7 +2,7 @@ import { useId, useState, type ReactNode, type SubmitEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { problemOf, type FieldErrors } from '../../api/errors';
 import { Link } from '../../app/router';
-import { dayOf, formatDay, timeOf, useI18n, type Key } from '../../i18n';
+import { formatDay, useI18n, type Key } from '../../i18n';
 import type { Weekday, WorkingTimeQuery } from '../../gql/graphql';
 import { Alert, Field } from '../../ui/Field';
 import { explain } from '../../ui/problem';
@@ -52,6 +52,15 @@ interface WayBooking {
 /** One try of a change: first without cancelling, then (if staff say so) cancelling the bookings in the way. */
 type Attempt = (cancelBookings: boolean, reason: string | null) => Promise<{ change: Change | null; error: CombinedError | undefined }>;
 type Form = 'plan' | 'exception';
+
+const SHOP_TIME_ZONE = 'Europe/Moscow';
+const shopFormat = new Intl.DateTimeFormat('en-CA', { timeZone: SHOP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** Shop date and time of an instant (`extensions.bookings` gives UTC). */
+function shopDateTime(iso: string): { day: string; time: string } {
+  const parts = Object.fromEntries(shopFormat.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
 
 const hhmm = (time: unknown): string => (typeof time === 'string' ? time.slice(0, 5) : '');
 
@@ -154,13 +163,14 @@ function InTheWay({ bookings, onDismiss, onCancel }: { bookings: WayBooking[]; o
       <h3 id={`${id}-title`}>{t('staff.wt.way.title')}</h3>
       <p>{t('staff.wt.way.text')}</p>
       <ul>
-        {bookings.map((b) => (
-          <li key={b.id}>
-            <Link href={`/staff/board?day=${dayOf(b.startsAt)}`}>
-              {t('staff.wt.way.booking', { when: `${formatDay(dayOf(b.startsAt), locale)}, ${timeOf(b.startsAt)}`, id: b.id })}
-            </Link>
-          </li>
-        ))}
+        {bookings.map((b) => {
+          const { day, time } = shopDateTime(b.startsAt);
+          return (
+            <li key={b.id}>
+              <Link href={`/staff/board?day=${day}`}>{t('staff.wt.way.booking', { when: `${formatDay(day, locale)}, ${time}`, id: b.id })}</Link>
+            </li>
+          );
+        })}
       </ul>
       <div className="check">
         <input id={`${id}-cancel`} type="checkbox" checked={cancel} onChange={(e) => setCancel(e.target.checked)} />

@@ -101,6 +101,9 @@ test('a plan change that hits a booking lists the bookings in the way, and cance
   expect(m).toBeGreaterThan(0);
   await expectAccessible(desk);
   await screenshots(desk, 'working-time-in-the-way');
+  await desk.setViewportSize({ width: 360, height: 800 });
+  await way.screenshot({ path: 'screenshots/working-time-in-the-way-panel-360.png' });
+  await desk.setViewportSize({ width: 1280, height: 800 });
 
   // Nothing changed: the client's booking stands.
   await expect(page.getByRole('cell', { name: /10:00.*Ваша запись/ })).toBeVisible();

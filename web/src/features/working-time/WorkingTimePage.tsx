@@ -52,6 +52,8 @@ interface WayBooking {
 /** One try of a change: first without cancelling, then (if staff say so) cancelling the bookings in the way. */
 type Attempt = (cancelBookings: boolean, reason: string | null) => Promise<{ change: Change | null; error: CombinedError | undefined }>;
 type Form = 'plan' | 'exception';
+/** Words kept as keys, so a notice follows a change of language. */
+type Words = [Key, Record<string, string | number>];
 
 const SHOP_TIME_ZONE = 'Europe/Moscow';
 const shopFormat = new Intl.DateTimeFormat('en-CA', { timeZone: SHOP_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -102,18 +104,18 @@ export default function WorkingTimePage() {
 function Editor({ receptionistId, shop }: { receptionistId: string; shop: Shop }) {
   const { t } = useI18n();
   const [{ data }, reread] = useQuery({ query: WorkingTimeDocument, variables: { receptionistId }, requestPolicy: 'network-only' });
-  const [notice, setNotice] = useState<{ form: Form; text: string } | null>(null);
-  const [way, setWay] = useState<{ form: Form; bookings: WayBooking[]; attempt: Attempt; success: (c: Change) => string; setErrors: (e: FieldErrors) => void } | null>(null);
+  const [notice, setNotice] = useState<{ form: Form; words: Words[] } | null>(null);
+  const [way, setWay] = useState<{ form: Form; bookings: WayBooking[]; attempt: Attempt; success: (c: Change) => Words; setErrors: (e: FieldErrors) => void } | null>(null);
 
   /** Runs a change; BOOKINGS_IN_THE_WAY opens the panel that lists them and offers to cancel them. */
-  const run = async (form: Form, attempt: Attempt, success: (c: Change) => string, setErrors: (e: FieldErrors) => void, cancel: { reason: string } | null = null) => {
+  const run = async (form: Form, attempt: Attempt, success: (c: Change) => Words, setErrors: (e: FieldErrors) => void, cancel: { reason: string } | null = null) => {
     setNotice(null);
     const { change, error } = await attempt(cancel !== null, cancel?.reason ?? null);
     if (change) {
       setWay(null);
       setErrors({});
-      const cancelled = change.cancelledBookingIds.length ? ` ${t('staff.wt.cancelled', { count: change.cancelledBookingIds.length })}` : '';
-      setNotice({ form, text: success(change) + cancelled });
+      const cancelled: Words[] = change.cancelledBookingIds.length ? [['staff.wt.cancelled', { count: change.cancelledBookingIds.length }]] : [];
+      setNotice({ form, words: [success(change), ...cancelled] });
       reread({ requestPolicy: 'network-only' });
       return;
     }
@@ -138,7 +140,7 @@ function Editor({ receptionistId, shop }: { receptionistId: string; shop: Shop }
         onCancel={(reason) => run(form, way.attempt, way.success, way.setErrors, { reason })}
       />
     );
-  const noticeOf = (form: Form) => notice?.form === form && <Alert tone="success">{notice.text}</Alert>;
+  const noticeOf = (form: Form) => notice?.form === form && <Alert tone="success">{notice.words.map(([key, values]) => t(key, values)).join(' ')}</Alert>;
   return (
     <>
       <PlanForm receptionistId={receptionistId} shop={shop} workingTime={data.workingTime} run={run} after={<>{wayPanel('plan')}{noticeOf('plan')}</>} />
@@ -147,7 +149,7 @@ function Editor({ receptionistId, shop }: { receptionistId: string; shop: Shop }
   );
 }
 
-type Run = (form: Form, attempt: Attempt, success: (c: Change) => string, setErrors: (e: FieldErrors) => void) => Promise<void>;
+type Run = (form: Form, attempt: Attempt, success: (c: Change) => Words, setErrors: (e: FieldErrors) => void) => Promise<void>;
 type WorkingTime = WorkingTimeQuery['workingTime'];
 
 /** The bookings a change would strand, and the explicit choice to cancel them (with a reason for the emails). */
@@ -297,7 +299,7 @@ function PlanForm({ receptionistId, shop, workingTime, run, after }: { reception
       const result = await setWorkPlan({ receptionistId, days, cancelBookings, reason });
       return { change: result.data?.setWorkPlan ?? null, error: result.error };
     };
-    void run('plan', attempt, (c) => t('staff.wt.plan.saved', { count: c.changedDays.length }), byWeekday);
+    void run('plan', attempt, (c) => ['staff.wt.plan.saved', { count: c.changedDays.length }], byWeekday);
   };
   const known = new Set(WEEKDAYS.flatMap((w) => Object.keys(errors).filter((k) => k.startsWith(`${w}.`))));
   const general = Object.entries(errors).filter(([k]) => !known.has(k)).map(([, m]) => m);
@@ -366,14 +368,14 @@ function Exceptions({ receptionistId, shop, workingTime, run, after }: { recepti
       const result = await setWorkException({ receptionistId, from, to, hours: kind === 'hours' ? hours : null, note: note.trim() || null, cancelBookings, reason });
       return { change: result.data?.setWorkException ?? null, error: result.error };
     };
-    void run('exception', attempt, (c) => t('staff.wt.exc.saved', { count: c.changedDays.length }), setErrors);
+    void run('exception', attempt, (c) => ['staff.wt.exc.saved', { count: c.changedDays.length }], setErrors);
   };
   const remove = (date: string) => {
     const attempt: Attempt = async (cancelBookings, reason) => {
       const result = await clearWorkExceptions({ receptionistId, from: date, to: date, cancelBookings, reason });
       return { change: result.data?.clearWorkExceptions ?? null, error: result.error };
     };
-    void run('exception', attempt, () => t('staff.wt.exc.removed', { day: formatDay(date, locale) }), setListErrors);
+    void run('exception', attempt, () => ['staff.wt.exc.removed', { day: formatDay(date, locale) }], setListErrors);
   };
   const shown = new Set(['from', 'to', 'note', 'hours.from', 'hours.to', ...hours.breaks.flatMap((_, n) => [`hours.breaks[${n}]`, `hours.breaks[${n}].from`, `hours.breaks[${n}].to`])]);
   const general = [...Object.entries(errors).filter(([k]) => !shown.has(k) || (k.startsWith('hours') && kind === 'off')), ...Object.entries(listErrors)].map(([, m]) => m);

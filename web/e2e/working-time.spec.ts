@@ -132,3 +132,26 @@ test('a plan change that hits a booking lists the bookings in the way, and cance
   await desk.screenshot({ path: 'screenshots/working-time-en-360.png', fullPage: true });
   await desk.getByLabel('Language').selectOption('ru');
 });
+
+test('a client books a time with any receptionist, and the picker counts one fewer free', async ({ page }) => {
+  const day = shopDay(32);
+  const client = await registerAs(page, { lastName: 'Любой' });
+  verify(client.nick);
+  await addCar(page);
+  await openDay(page, day);
+  await page.getByLabel('Только время: любой свободный приёмщик').check();
+  const times = page.getByRole('list', { name: 'Время записи на этот день' });
+  const take = times.getByRole('button', { name: /^11:30: свободно приёмщиков: \d+\. Записаться$/ });
+  const before = Number(/приёмщиков: (\d+)/.exec((await take.getAttribute('aria-label')) ?? '')?.[1]);
+  expect(before).toBeGreaterThan(0);
+  await expectAccessible(page);
+  await screenshots(page, 'booking-any-receptionist');
+  await take.click();
+  const book = page.getByRole('dialog', { name: 'Запись на визит' });
+  await expect(book.getByText('Любой свободный приёмщик')).toBeVisible();
+  await book.getByRole('radio', { name: /^ТО-1/ }).check();
+  await book.getByRole('button', { name: 'Записаться' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Вы записаны' })).toBeVisible();
+  if (before > 1) await expect(times.getByRole('button', { name: `11:30: свободно приёмщиков: ${before - 1}. Записаться` })).toBeVisible();
+  else await expect(times.getByRole('button', { name: /^11:30:/ })).toHaveCount(0);
+});

@@ -6,6 +6,7 @@ import type { ClosedReason, SlotState } from '../../gql/graphql';
 import { DayBoardDocument, SlotChangedDocument } from './documents';
 
 export interface ChosenSlot {
+  /** '' for any receptionist (bookSlot picks one who is free). */
   receptionistId: string;
   receptionistName: string;
   startsAt: string;

@@ -118,3 +118,21 @@ export const RescheduleDocument = graphql(`
     }
   }
 `);
+
+// The day per start time, for "any receptionist": its own query (the same DaySchedule in the
+// cache), so the per-receptionist board does not carry it.
+export const DayTimesDocument = graphql(`
+  query DayTimes($date: Date!) {
+    availability(date: $date) {
+      date
+      times {
+        id
+        startsAt
+        endsAt
+        freeReceptionists
+        bookable
+        closedReason
+      }
+    }
+  }
+`);

@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { dataDir } from '../playwright.config';
 import { addCar, expectAccessible, openDay, screenshots, shopDay } from './support';
 import { allMail, openStaffDay, registerAs, staffPage } from './staff-support';
 
@@ -9,12 +6,6 @@ import { allMail, openStaffDay, registerAs, staffPage } from './staff-support';
 // their receptionists' columns.
 
 const WEEKDAY = ['Воскресенье', 'Понедельник', 'Вторник', 'Среда', 'Четверг', 'Пятница', 'Суббота'];
-
-/** `repairbook users verify`: staff vouch for the address (booking needs a verified one). */
-function verify(nick: string): void {
-  const root = resolve(import.meta.dirname, '..', '..');
-  execFileSync(`${root}/.venv/bin/repairbook`, ['users', 'verify', nick], { cwd: root, env: { ...process.env, REPAIRBOOK_DATA_DIR: dataDir }, stdio: 'pipe' });
-}
 
 /** The first receptionist column of the open day's board. */
 async function firstColumn(page: Page): Promise<string> {
@@ -77,7 +68,6 @@ test('a manager gives a receptionist a break on a day, and both boards show thos
 test('a plan change that hits a booking lists the bookings in the way, and cancels them only when asked, with a reason', async ({ browser, page }) => {
   const day = shopDay(31);
   const client = await registerAs(page, { lastName: 'Мешающий' });
-  verify(client.nick);
   await addCar(page);
   await openDay(page, day);
   const name = await firstColumn(page);
@@ -135,8 +125,7 @@ test('a plan change that hits a booking lists the bookings in the way, and cance
 
 test('a client books a time with any receptionist, and the picker counts one fewer free', async ({ page }) => {
   const day = shopDay(32);
-  const client = await registerAs(page, { lastName: 'Любой' });
-  verify(client.nick);
+  await registerAs(page, { lastName: 'Любой' });
   await addCar(page);
   await openDay(page, day);
   await page.getByLabel('Только время: любой свободный приёмщик').check();

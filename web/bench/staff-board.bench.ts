@@ -149,7 +149,7 @@ test('staff board figures', async ({ page, browser }) => {
       board.evaluate(
         (prefix) =>
           new Promise<number>((resolve) => {
-            const found = () => document.querySelector(`[aria-label^="${prefix}"]`);
+            const found = () => Array.from(document.querySelectorAll('button.slot--detail')).some((b) => b.textContent.startsWith(prefix));
             const observer = new MutationObserver(() => {
               if (found()) {
                 observer.disconnect();

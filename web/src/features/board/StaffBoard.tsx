@@ -151,21 +151,27 @@ export function StaffBoard({
                   const flash = flashes.has(`${r.id}@${slot.startsAt}`) ? ' slot--flash' : '';
                   const stateText = slotText(t, slot.state, slot.closedReason);
                   if (booking) {
-                    const summary = `${clientName(booking.client)}, ${booking.car.model.name}, ${booking.car.plate}, ${booking.repairType.name}`;
+                    // The cell's words are its name (no aria-label that could differ from them).
                     return (
                       <td key={r.id}>
                         <button
                           type="button"
                           className={`slot slot--detail slot--${slot.state === 'PAST' ? 'past' : 'booked'}${flash}`}
-                          aria-label={t('staff.board.bookedCell', { time, name: r.fullName, summary })}
                           onClick={() => onBooked(cell)}
                           disabled={moving}
                         >
+                          <span className="sr-only">{t('staff.board.cellAt', { time, name: r.fullName })} </span>
                           <span className="slot__client">{clientName(booking.client)}</span>
+                          <span className="sr-only">, </span>
                           <span>
-                            {booking.car.model.name} · <span className="plate">{booking.car.plate}</span>
+                            {booking.car.model.name}
+                            <span className="sr-only">, </span>
+                            <span aria-hidden="true"> · </span>
+                            <span className="plate">{booking.car.plate}</span>
                           </span>
+                          <span className="sr-only">, </span>
                           <span className="slot__repair">{booking.repairType.name}</span>
+                          <span className="sr-only">. {t('staff.board.openBooking')}</span>
                         </button>
                       </td>
                     );

@@ -60,6 +60,9 @@ export default defineConfig({
       REPAIRBOOK_ACCESS_TOKEN_MINUTES: '1',
       REPAIRBOOK_ARGON2_MEMORY_KIB: '8192',
       REPAIRBOOK_ARGON2_ROUNDS: '1',
+      // Every test registers its own clients from 127.0.0.1.
+      REPAIRBOOK_REGISTRATIONS_PER_ADDRESS: '10000',
+      REPAIRBOOK_REGISTRATIONS_FREE_PER_ADDRESS: '10000',
     },
   },
 });

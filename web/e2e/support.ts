@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { dataDir } from '../playwright.config';
@@ -31,6 +32,12 @@ export function shopDay(offset = 1): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** `repairbook users verify`: staff vouch for the address (booking needs a verified one). */
+export function verify(nick: string): void {
+  const root = resolve(import.meta.dirname, '..', '..');
+  execFileSync(`${root}/.venv/bin/repairbook`, ['users', 'verify', nick], { cwd: root, env: { ...process.env, REPAIRBOOK_DATA_DIR: dataDir }, stdio: 'pipe' });
+}
+
 export async function register(page: Page, client = newClient()): Promise<Client> {
   await page.goto('/register');
   await page.getByLabel('Ник', { exact: true }).fill(client.nick);
@@ -40,6 +47,7 @@ export async function register(page: Page, client = newClient()): Promise<Client
   await page.getByLabel('Имя', { exact: true }).fill('Иван');
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
   await expect(page.getByRole('heading', { name: 'Мои автомобили' })).toBeVisible();
+  verify(client.nick);
   return client;
 }
 
@@ -62,6 +70,12 @@ export async function addCar(page: Page, model = 'Kia Rio (IV)'): Promise<string
 export async function openDay(page: Page, date: string): Promise<void> {
   await page.goto(`/booking?day=${date}`);
   await expect(page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Время' }) })).toBeVisible();
+}
+
+/** Who has the first bookable slot at `time` on the open board (receptionists work in shifts). */
+export async function freeReceptionistAt(page: Page, time: string): Promise<string> {
+  const label = (await page.getByRole('button', { name: new RegExp(`^${time}, .*Записаться$`) }).first().getAttribute('aria-label')) ?? '';
+  return label.slice(time.length + 2, label.indexOf(':', time.length + 2));
 }
 
 export async function expectAccessible(page: Page): Promise<void> {

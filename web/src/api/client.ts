@@ -74,6 +74,9 @@ export function createApiClient(ws: WsClient): Client {
           RepairPart: embedded,
           AuthPayload: embedded,
           SlotChange: embedded,
+          PlanDay: embedded,
+          Break: embedded,
+          WorkingTimeChange: embedded,
           ClosedDay: (d) => (d.date as string | undefined) ?? null,
         },
         updates: {

@@ -1,9 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { onReconnected } from '../../api/client';
-import { timeOf, useI18n, type Key } from '../../i18n';
+import { timeOf, useI18n } from '../../i18n';
 import type { SlotState, StaffSlotFragment } from '../../gql/graphql';
-import type { ChosenSlot } from '../booking/SlotTable';
+import { slotText, WORKING_TIME_SETTLE_MS, type ChosenSlot } from '../booking/SlotTable';
 import { StaffDayDocument, StaffSlotChangedDocument } from './documents';
 
 export type StaffBooking = NonNullable<StaffSlotFragment['booking']>;
@@ -14,13 +14,6 @@ export interface BoardCell extends ChosenSlot {
   bookable: boolean;
 }
 
-const STATE_TEXT: Record<SlotState, Key> = {
-  FREE: 'slot.FREE',
-  BOOKED: 'slot.BOOKED',
-  CANCELLED: 'slot.CANCELLED',
-  PAST: 'slot.PAST',
-  CLOSED: 'slot.CLOSED',
-};
 const FLASH_MS = 2500;
 
 export function clientName(client: { lastName: string; firstName: string }): string {
@@ -36,6 +29,11 @@ export function useStaffDay(date: string) {
   const [result, reexecute] = useQuery({ query: StaffDayDocument, variables: { date } });
   const [reconnected, setReconnected] = useState<{ date: string; at: Date } | null>(null);
   const [flashes, setFlashes] = useState<ReadonlySet<string>>(new Set());
+  // The subscription below lives as long as the day: it re-reads through a ref, not a dependency.
+  const reexecuteRef = useRef(reexecute);
+  useEffect(() => {
+    reexecuteRef.current = reexecute;
+  }, [reexecute]);
   useEffect(
     () =>
       onReconnected(() => {
@@ -48,9 +46,16 @@ export function useStaffDay(date: string) {
   // cell is also marked for a moment so the eye finds it.
   useEffect(() => {
     const timers = new Set<ReturnType<typeof setTimeout>>();
+    let settle: ReturnType<typeof setTimeout> | undefined;
     const subscription = client.subscription(StaffSlotChangedDocument, { date }).subscribe((event) => {
       const slot = event.data?.slotChanged.slot;
       if (!slot) return;
+      // A working-time change may add or remove a column: re-read the day once the burst
+      // of events (one per slot of that receptionist) settles.
+      if (event.data?.slotChanged.change === 'WORKING_TIME_CHANGED') {
+        clearTimeout(settle);
+        settle = setTimeout(() => reexecuteRef.current({ requestPolicy: 'network-only' }), WORKING_TIME_SETTLE_MS);
+      }
       const key = `${slot.receptionist.id}@${slot.startsAt}`;
       setFlashes((old) => new Set(old).add(key));
       const timer = setTimeout(() => {
@@ -65,6 +70,7 @@ export function useStaffDay(date: string) {
     });
     return () => {
       subscription.unsubscribe();
+      clearTimeout(settle);
       for (const timer of timers) clearTimeout(timer);
     };
   }, [client, date]);
@@ -143,7 +149,7 @@ export function StaffBoard({
                     bookable: slot.bookable,
                   };
                   const flash = flashes.has(`${r.id}@${slot.startsAt}`) ? ' slot--flash' : '';
-                  const stateText = t(STATE_TEXT[slot.state]);
+                  const stateText = slotText(t, slot.state, slot.closedReason);
                   if (booking) {
                     // The cell's words are its name (no aria-label that could differ from them).
                     return (

@@ -8,6 +8,7 @@ export const StaffSlotFragment = graphql(`
     endsAt
     state
     bookable
+    closedReason
     receptionist {
       id
     }

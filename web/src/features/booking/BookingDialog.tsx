@@ -45,7 +45,7 @@ export function BookingDialog({
 
   const confirm = async () => {
     const result = await bookSlot({
-      input: { receptionistId: slot.receptionistId, startsAt: slot.startsAt, carId, repairTypeId, idempotencyKey },
+      input: { receptionistId: slot.receptionistId || null, startsAt: slot.startsAt, carId, repairTypeId, idempotencyKey },
     });
     const booked = result.data?.bookSlot;
     if (booked) {

@@ -11,6 +11,7 @@ import { addDays, todayIn } from './dates';
 import { BookingCalendarDocument, DayBoardDocument, RescheduleDocument } from './documents';
 import { MonthCalendar, type CalendarDayInfo } from './MonthCalendar';
 import { SlotTable, type ChosenSlot } from './SlotTable';
+import { AnyTimePicker } from './AnyTimePicker';
 
 // The first read's range, before the shop says its own (its defaults); the calendar then
 // shows the shop's today and last bookable day.
@@ -26,6 +27,7 @@ export default function BookingPage() {
   const [{ data }] = useQuery({ query: BookingCalendarDocument, variables: { from: today, to: lastDay } });
   const [chosen, setChosen] = useState<ChosenSlot | null>(null);
   const [booked, setBooked] = useState<Booked | null>(null);
+  const [anyone, setAnyone] = useState(false);
   const selected = query.get('day');
   const moving = query.get('move');
   // The day's board is asked for together with the calendar, not after it.
@@ -85,7 +87,20 @@ export default function BookingPage() {
                   <Link href="/my-bookings">{t('nav.myBookings')}</Link>
                 </Alert>
               )}
-              <SlotTable date={selected} onChoose={setChosen} />
+              {!moving && (
+                <fieldset className="pick">
+                  <legend>{t('booking.pick.legend')}</legend>
+                  <div className="check">
+                    <input type="radio" id="pick-person" name="pick" checked={!anyone} onChange={() => setAnyone(false)} />
+                    <label htmlFor="pick-person">{t('booking.pick.person')}</label>
+                  </div>
+                  <div className="check">
+                    <input type="radio" id="pick-any" name="pick" checked={anyone} onChange={() => setAnyone(true)} />
+                    <label htmlFor="pick-any">{t('booking.pick.any')}</label>
+                  </div>
+                </fieldset>
+              )}
+              {anyone && !moving ? <AnyTimePicker date={selected} onChoose={setChosen} /> : <SlotTable date={selected} onChoose={setChosen} />}
             </>
           ) : (
             <p>{t('booking.pickDay')}</p>

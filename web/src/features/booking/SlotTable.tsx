@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { onReconnected } from '../../api/client';
-import { useI18n, timeOf, type Key } from '../../i18n';
-import type { SlotState } from '../../gql/graphql';
+import { useI18n, timeOf, type Key, type Translate } from '../../i18n';
+import type { ClosedReason, SlotState } from '../../gql/graphql';
 import { DayBoardDocument, SlotChangedDocument } from './documents';
 
 export interface ChosenSlot {
+  /** '' for any receptionist (bookSlot picks one who is free). */
   receptionistId: string;
   receptionistName: string;
   startsAt: string;
@@ -19,13 +20,38 @@ const STATE_TEXT: Record<SlotState, Key> = {
   CLOSED: 'slot.CLOSED',
 };
 
+const REASON_TEXT: Record<ClosedReason, Key> = {
+  OFF_DUTY: 'slot.reason.OFF_DUTY',
+  BREAK: 'slot.reason.BREAK',
+  SHOP_CLOSED: 'slot.reason.SHOP_CLOSED',
+  PAST: 'slot.reason.PAST',
+  BEYOND_WINDOW: 'slot.reason.BEYOND_WINDOW',
+};
+
+/** A cell's words: its state, or for a CLOSED one why (a break, off duty, shop closed…). */
+export function slotText(t: Translate, state: SlotState, closedReason: ClosedReason | null | undefined): string {
+  if (state === 'CLOSED' && closedReason) return t(REASON_TEXT[closedReason]);
+  return t(STATE_TEXT[state]);
+}
+
+/** How long a burst of working-time events settles before the day is re-read once. */
+export const WORKING_TIME_SETTLE_MS = 300;
+
 /** Re-reads the day: after a refused booking, and after the websocket came back. */
 export function useDayBoard(date: string) {
   const [result, reexecute] = useQuery({ query: DayBoardDocument, variables: { date } });
   // Live: every change to the day's slots lands in the normalised cache, and the table
   // re-renders from it.
-  useSubscription({ query: SlotChangedDocument, variables: { date } });
+  const [live] = useSubscription({ query: SlotChangedDocument, variables: { date } });
   useEffect(() => onReconnected(() => reexecute({ requestPolicy: 'network-only' })), [reexecute]);
+  // Staff changed someone's working time: the cells came with the events, but the columns
+  // (who works that day) may have changed too, so the day is re-read once the burst settles.
+  const workingTimeChanged = live.data?.slotChanged.change === 'WORKING_TIME_CHANGED' ? live.data : null;
+  useEffect(() => {
+    if (!workingTimeChanged) return;
+    const timer = setTimeout(() => reexecute({ requestPolicy: 'network-only' }), WORKING_TIME_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [workingTimeChanged, reexecute]);
   return { board: result.data?.availability, fetching: result.fetching, error: result.error, reread: () => reexecute({ requestPolicy: 'network-only' }) };
 }
 
@@ -65,7 +91,7 @@ export function SlotTable({ date, onChoose }: { date: string; onChoose: (slot: C
                 if (!slot) return <td key={r.id} />;
                 // A cancelled booking of one's own frees the slot: only a held one is "yours".
                 const own = Boolean(slot.booking) && slot.state === 'BOOKED';
-                const text = own ? t('slot.OWN') : t(STATE_TEXT[slot.state]);
+                const text = own ? t('slot.OWN') : slotText(t, slot.state, slot.closedReason);
                 const className = `slot slot--${own ? 'own' : slot.state.toLowerCase()}`;
                 const name = names.get(r.id) ?? '';
                 return (

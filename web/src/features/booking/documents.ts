@@ -14,6 +14,7 @@ export const DayBoardDocument = graphql(`
         endsAt
         state
         bookable
+        closedReason
         receptionist {
           id
         }
@@ -35,6 +36,7 @@ export const SlotChangedDocument = graphql(`
         endsAt
         state
         bookable
+        closedReason
         receptionist {
           id
         }
@@ -122,6 +124,24 @@ export const RescheduleDocument = graphql(`
       receptionist {
         id
         fullName
+      }
+    }
+  }
+`);
+
+// The day per start time, for "any receptionist": its own query (the same DaySchedule in the
+// cache), so the per-receptionist board does not carry it.
+export const DayTimesDocument = graphql(`
+  query DayTimes($date: Date!) {
+    availability(date: $date) {
+      date
+      times {
+        id
+        startsAt
+        endsAt
+        freeReceptionists
+        bookable
+        closedReason
       }
     }
   }

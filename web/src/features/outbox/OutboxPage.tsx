@@ -51,9 +51,9 @@ const KIND: Record<MessageKind, Key> = {
   MAINTENANCE_DUE: 'staff.mail.MAINTENANCE_DUE',
   CAMPAIGN: 'staff.mail.CAMPAIGN',
   EMAIL_VERIFICATION: 'staff.mail.EMAIL_VERIFICATION',
-  EMAIL_CHANGE_NOTICE: 'staff.mail.EMAIL_CHANGE_NOTICE',
   PASSWORD_RESET: 'staff.mail.PASSWORD_RESET',
   PASSWORD_CHANGED: 'staff.mail.PASSWORD_CHANGED',
+  EMAIL_CHANGE_NOTICE: 'staff.mail.EMAIL_CHANGE_NOTICE',
 };
 const COUNTS = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 

@@ -9,6 +9,7 @@ const CampaignsPage = lazy(() => import('../campaigns/CampaignsPage'));
 const OutboxPage = lazy(() => import('../outbox/OutboxPage'));
 const CatalogPage = lazy(() => import('../catalog/CatalogPage'));
 const UsersPage = lazy(() => import('../users/UsersPage'));
+const WorkingTimePage = lazy(() => import('../working-time/WorkingTimePage'));
 
 interface StaffRoute {
   path: string;
@@ -19,6 +20,7 @@ interface StaffRoute {
 
 const ROUTES: StaffRoute[] = [
   { path: '/staff/board', label: 'staff.nav.board', adminOnly: false, page: () => <BoardPage /> },
+  { path: '/staff/working-time', label: 'staff.nav.workingTime', adminOnly: false, page: () => <WorkingTimePage /> },
   { path: '/staff/campaigns', label: 'staff.nav.campaigns', adminOnly: false, page: () => <CampaignsPage /> },
   { path: '/staff/mail', label: 'staff.nav.mail', adminOnly: false, page: () => <OutboxPage /> },
   { path: '/staff/catalog', label: 'staff.nav.catalog', adminOnly: false, page: () => <CatalogPage /> },

@@ -51,6 +51,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,
+    // Ctrl-C, as a person stops it: `dev` then stops the embedded servers it started.
+    gracefulShutdown: { signal: 'SIGINT', timeout: 20_000 },
     stdout: 'ignore',
     stderr: 'ignore',
     env: {

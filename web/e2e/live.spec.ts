@@ -93,3 +93,30 @@ test('a booking is moved to another free slot', async ({ page }) => {
   await expect(page.getByText('Запись перенесена.')).toBeVisible();
   await expect(page.getByRole('heading', { name: /16:30–17:00/ })).toBeVisible();
 });
+
+test('my bookings show at once a booking made and cancelled elsewhere (myBookingChanged)', async ({ browser }) => {
+  const day = shopDay(8);
+  const here = await (await browser.newContext()).newPage();
+  const client = await register(here);
+  await addCar(here);
+  await here.goto('/my-bookings');
+  await expect(here.getByText('Предстоящих записей нет.')).toBeVisible();
+
+  const elsewhere = await (await browser.newContext()).newPage();
+  await elsewhere.goto('/sign-in');
+  await elsewhere.getByLabel('Ник или эл. почта').fill(client.nick);
+  await elsewhere.getByLabel('Пароль').fill(client.password);
+  await elsewhere.getByRole('button', { name: 'Войти' }).click();
+  await expect(elsewhere.getByRole('heading', { name: 'Запись в сервис' })).toBeVisible();
+  await openDay(elsewhere, day);
+  await elsewhere.getByRole('button', { name: /^17:00, .*Записаться$/ }).first().click();
+  await elsewhere.getByRole('dialog').getByRole('radio', { name: /^Диагностика/ }).check();
+  await elsewhere.getByRole('dialog').getByRole('button', { name: 'Записаться' }).click();
+  await expect(here.getByRole('heading', { name: /17:00–17:30/ })).toBeVisible();
+
+  await elsewhere.goto('/my-bookings');
+  await elsewhere.getByRole('button', { name: 'Отменить запись на 17:00' }).click();
+  await elsewhere.getByRole('dialog').getByRole('button', { name: 'Да, отменить' }).click();
+  await expect(here.getByText('Предстоящих записей нет.')).toBeVisible();
+  await expect(here.getByRole('listitem').filter({ hasText: 'Отменена' })).toBeVisible();
+});

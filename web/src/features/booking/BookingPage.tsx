@@ -12,6 +12,8 @@ import { BookingCalendarDocument, DayBoardDocument, RescheduleDocument } from '.
 import { MonthCalendar, type CalendarDayInfo } from './MonthCalendar';
 import { SlotTable, type ChosenSlot } from './SlotTable';
 
+// The first read's range, before the shop says its own (its defaults); the calendar then
+// shows the shop's today and last bookable day.
 const SHOP_TIME_ZONE = 'Europe/Moscow';
 const BOOKING_WINDOW_DAYS = 60;
 
@@ -31,12 +33,15 @@ export default function BookingPage() {
 
   const days = useMemo(() => {
     const map = new Map<string, CalendarDayInfo>();
-    for (const day of data?.closedDays ?? []) if (day.closed) map.set(day.date, { date: day.date, state: 'closed' });
+    for (const day of data?.availabilityCalendar ?? []) {
+      const state = day.open ? (day.freeSlots === 0 ? 'full' : 'open') : day.closedReason === 'PAST' ? 'past' : day.closedReason === 'BEYOND_WINDOW' ? 'beyond' : 'closed';
+      map.set(day.date, { date: day.date, state, freeSlots: day.freeSlots });
+    }
     return map;
   }, [data]);
 
   if (!data) return <p aria-busy="true">{t('common.loading')}</p>;
-  const cars = data.me.cars;
+  const cars = data.me?.cars ?? [];
   if (cars.length === 0) {
     return (
       <section className="narrow">
@@ -68,7 +73,7 @@ export default function BookingPage() {
       )}
       <p>{t('booking.rule')}</p>
       <div className="booking">
-        <MonthCalendar days={days} selected={selected} onSelect={select} firstDay={today} lastDay={lastDay} />
+        <MonthCalendar days={days} selected={selected} onSelect={select} firstDay={data.shop.today} lastDay={data.shop.lastBookableDay} />
         <div className="booking__day">
           {selected ? (
             <>

@@ -48,9 +48,19 @@ export const SlotChangedDocument = graphql(`
 
 export const BookingCalendarDocument = graphql(`
   query BookingCalendar($from: Date!, $to: Date!) {
-    closedDays(from: $from, to: $to) {
+    shop {
+      id
+      timeZone
+      today
+      lastBookableDay
+    }
+    availabilityCalendar(from: $from, to: $to) {
+      id
       date
-      closed
+      open
+      closedReason
+      freeSlots
+      totalSlots
     }
     me {
       id

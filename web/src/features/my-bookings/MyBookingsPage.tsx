@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { graphql } from '../../gql';
 import { problemOf } from '../../api/errors';
 import { formatDay, formatMoney, timeOf, dayOf, useI18n } from '../../i18n';
@@ -36,6 +36,28 @@ const MyBookingsDocument = graphql(`
   }
 `);
 
+// A cancellation or a move by the shop shows at once: the changed booking lands in the
+// normalised cache (new status, time, advisor) and the lists re-render from it.
+const MyBookingChangedDocument = graphql(`
+  subscription MyBookingChanged {
+    myBookingChanged {
+      change
+      at
+      booking {
+        id
+        startsAt
+        endsAt
+        status
+        cancelReason
+        receptionist {
+          id
+          fullName
+        }
+      }
+    }
+  }
+`);
+
 const CancelBookingDocument = graphql(`
   mutation CancelBooking($id: ID!) {
     cancelBooking(id: $id) {
@@ -50,6 +72,10 @@ type BookingRow = NonNullable<ReturnType<typeof useMyBookings>['data']>['myBooki
 
 function useMyBookings() {
   const [result, reexecute] = useQuery({ query: MyBookingsDocument });
+  useSubscription({ query: MyBookingChangedDocument }, (_previous, event) => {
+    if (event.myBookingChanged.change === 'BOOKED') reexecute({ requestPolicy: 'network-only' });
+    return event;
+  });
   return { data: result.data, reexecute };
 }
 

@@ -50,6 +50,10 @@ const KIND: Record<MessageKind, Key> = {
   VISIT_REMINDER: 'staff.mail.VISIT_REMINDER',
   MAINTENANCE_DUE: 'staff.mail.MAINTENANCE_DUE',
   CAMPAIGN: 'staff.mail.CAMPAIGN',
+  EMAIL_VERIFICATION: 'staff.mail.EMAIL_VERIFICATION',
+  EMAIL_CHANGE_NOTICE: 'staff.mail.EMAIL_CHANGE_NOTICE',
+  PASSWORD_RESET: 'staff.mail.PASSWORD_RESET',
+  PASSWORD_CHANGED: 'staff.mail.PASSWORD_CHANGED',
 };
 const COUNTS = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 

@@ -19,6 +19,7 @@ test('an unverified client is told to confirm the address, follows the link, and
   await dialog.getByRole('button', { name: 'Отправить ссылку ещё раз' }).click();
   await expect(dialog.getByRole('status')).toHaveText(`Отправили ссылку ещё раз на ${client.email}. Проверьте почту (и папку «Спам»).`);
   await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Отправить ссылку ещё раз' }).scrollIntoViewIfNeeded();
   await screenshots(page, 'booking-unverified');
   await dialog.getByRole('button', { name: 'Закрыть' }).click();
 

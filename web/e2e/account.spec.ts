@@ -9,9 +9,9 @@ test('an unverified client is told to confirm the address, follows the link, and
   await screenshots(page, 'unverified-notice');
 
   await addCar(page);
-  const day = shopDay(4);
+  const day = shopDay(11); // a day no other test books
   await openDay(page, day);
-  await page.getByRole('button', { name: /^11:00, .*Записаться$/ }).first().click();
+  await page.getByRole('button', { name: /^15:00, .*Записаться$/ }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Запись на визит' });
   await dialog.getByRole('radio', { name: /^ТО-1/ }).check();
   await dialog.getByRole('button', { name: 'Записаться' }).click();
@@ -31,7 +31,7 @@ test('an unverified client is told to confirm the address, follows the link, and
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
   await expect(notice).toBeHidden();
 
-  await page.getByRole('button', { name: /^11:00, .*Записаться$/ }).first().click();
+  await page.getByRole('button', { name: /^15:00, .*Записаться$/ }).first().click();
   await dialog.getByRole('radio', { name: /^ТО-1/ }).check();
   await dialog.getByRole('button', { name: 'Записаться' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Вы записаны' })).toBeVisible();

@@ -121,6 +121,19 @@ export async function openDay(page: Page, date: string): Promise<void> {
   await expect(page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Время' }) })).toBeVisible();
 }
 
+/**
+ * The surname of the first advisor with a free slot at `time` on the open board: who works
+ * depends on the weekday (working time), so tests do not name one.
+ */
+export async function freeAdvisor(page: Page, time: string): Promise<string> {
+  const slot = page.getByRole('button', { name: new RegExp(`^${time}, .*Записаться$`) }).first();
+  await expect(slot).toBeVisible();
+  const label = (await slot.getAttribute('aria-label')) ?? '';
+  const surname = /^[^,]+, (\S+)/.exec(label)?.[1];
+  if (!surname) throw new Error(`no advisor in the slot's label ${label}`);
+  return surname;
+}
+
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

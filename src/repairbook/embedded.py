@@ -8,9 +8,12 @@ handle (the last user stops it), Redis through a port file next to its data.
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -270,8 +273,25 @@ class RedisProcess:
                 os.kill(server, signal.SIGKILL)
 
 
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def mail_summary(raw: bytes) -> str:
+    """One console line for a received message: recipient, subject and the text part's links."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    text = str(body.get_content()) if body is not None else ""
+    links = list(dict.fromkeys(_LINK.findall(text)))
+    line = f"mail to {message['To']}: {message['Subject']}"
+    return f"{line} {' '.join(links)}" if links else line
+
+
 class MailSink:
-    """An SMTP server on loopback that saves every message as an `.eml` file."""
+    """An SMTP server on loopback that saves every message as an `.eml` file.
+
+    Each message also prints one line (recipient, subject, links) so the verification or
+    password-reset link of a `dev` session shows in its terminal.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -280,7 +300,13 @@ class MailSink:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
-        (self.folder / name).write_bytes(envelope.original_content or envelope.content)
+        raw = envelope.original_content or envelope.content
+        (self.folder / name).write_bytes(raw)
+        try:
+            line = mail_summary(raw)
+        except Exception:  # a message the parser cannot read is still saved
+            line = f"mail saved to {self.folder / name}"
+        print(line, flush=True)
         return "250 Message accepted for delivery"
 
     def start(self) -> MailSink:

@@ -82,3 +82,15 @@ async def test_without_a_build_a_browser_is_told_how_to_make_one(
     assert page.status_code == 503
     assert "./scripts/dev" in page.text
     assert (await http.get("/")).status_code == 404
+
+
+@pytest.mark.usefixtures("built")
+@pytest.mark.parametrize("path", ["/verify?token=x", "/reset-password?token=x"])
+async def test_the_account_links_are_the_apis_pages_not_the_apps(
+    http: httpx.AsyncClient, path: str
+) -> None:
+    """The links in account mail open the API's own pages even where the app is built."""
+    response = await http.get(path, headers=PAGE)
+    assert response.text != INDEX
+    assert "<h1>" in response.text
+    assert "form-action 'self'" in response.headers["content-security-policy"]

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { dataDir } from '../playwright.config';
-import { newClient, verify, type Client } from './support';
+import { newClient, verifyEmail, type Client } from './support';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -27,7 +27,9 @@ export async function registerAs(page: Page, { optIn = false, lastName = 'Пет
   if (optIn) await page.getByLabel('Получать новости и предложения сервиса').check();
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
   await expect(page.getByRole('heading', { name: 'Мои автомобили' })).toBeVisible();
-  verify(client.nick);
+  await verifyEmail(page, client.email); // clients book, and campaigns reach, verified addresses only
+  await page.goto('/cars');
+  await expect(page.getByRole('heading', { name: 'Мои автомобили' })).toBeVisible();
   return client;
 }
 

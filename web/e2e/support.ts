@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { dataDir } from '../playwright.config';
@@ -32,13 +31,11 @@ export function shopDay(offset = 1): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** `repairbook users verify`: staff vouch for the address (booking needs a verified one). */
-export function verify(nick: string): void {
-  const root = resolve(import.meta.dirname, '..', '..');
-  execFileSync(`${root}/.venv/bin/repairbook`, ['users', 'verify', nick], { cwd: root, env: { ...process.env, REPAIRBOOK_DATA_DIR: dataDir }, stdio: 'pipe' });
-}
-
-export async function register(page: Page, client = newClient()): Promise<Client> {
+/**
+ * Registers through the page and, unless `verify: false`, follows the verification link
+ * the mail sink received (a client books only with a verified address); ends on /cars.
+ */
+export async function register(page: Page, client = newClient(), { verify = true } = {}): Promise<Client> {
   await page.goto('/register');
   await page.getByLabel('Ник', { exact: true }).fill(client.nick);
   await page.getByLabel('Эл. почта').fill(client.email);
@@ -47,8 +44,60 @@ export async function register(page: Page, client = newClient()): Promise<Client
   await page.getByLabel('Имя', { exact: true }).fill('Иван');
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
   await expect(page.getByRole('heading', { name: 'Мои автомобили' })).toBeVisible();
-  verify(client.nick);
+  if (verify) {
+    await verifyEmail(page, client.email);
+    await page.goto('/cars');
+    await expect(page.getByRole('heading', { name: 'Мои автомобили' })).toBeVisible();
+  }
   return client;
+}
+
+/** Opens the newest verification link mailed to `email` (the API's page) and confirms. */
+export async function verifyEmail(page: Page, email: string): Promise<void> {
+  const link = await newestLink(email, '/verify');
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Подтвердить' }).click();
+  await expect(page.getByRole('heading', { name: 'Адрес подтверждён' })).toBeVisible();
+}
+
+/** The newest link to `path` in the mail the sink saved for `address`, waiting for it. */
+export async function newestLink(address: string, path: '/verify' | '/reset-password', { after = 0 } = {}): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(() => (link = linkIn(address, path, after)), { timeout: 30_000, message: `a ${path} link mailed to ${address}` })
+    .toBeTruthy();
+  return link ?? '';
+}
+
+function linkIn(address: string, path: string, after: number): string | undefined {
+  const folder = join(dataDir, 'mail');
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder).filter((n) => n.endsWith('.eml'));
+  } catch {
+    return undefined;
+  }
+  const newestFirst = names
+    .map((name) => ({ name, at: statSync(join(folder, name)).mtimeMs }))
+    .filter(({ at }) => at >= after)
+    .sort((a, b) => b.at - a.at);
+  const pattern = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[^\\s"<>&]+`);
+  for (const { name } of newestFirst) {
+    const text = decodedMail(readFileSync(join(folder, name), 'utf8'));
+    if (!text.includes(address)) continue;
+    const found = pattern.exec(text)?.[0];
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The raw message with its quoted-printable soft breaks undone and base64 parts decoded. */
+function decodedMail(raw: string): string {
+  const parts = [raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))];
+  for (const match of raw.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/g)) {
+    parts.push(Buffer.from((match[1] ?? '').replace(/\s/g, ''), 'base64').toString('utf8'));
+  }
+  return parts.join('\n');
 }
 
 export async function addCar(page: Page, model = 'Kia Rio (IV)'): Promise<string> {
@@ -72,10 +121,17 @@ export async function openDay(page: Page, date: string): Promise<void> {
   await expect(page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Время' }) })).toBeVisible();
 }
 
-/** Who has the first bookable slot at `time` on the open board (receptionists work in shifts). */
-export async function freeReceptionistAt(page: Page, time: string): Promise<string> {
-  const label = (await page.getByRole('button', { name: new RegExp(`^${time}, .*Записаться$`) }).first().getAttribute('aria-label')) ?? '';
-  return label.slice(time.length + 2, label.indexOf(':', time.length + 2));
+/**
+ * The surname of the first advisor with a free slot at `time` on the open board: who works
+ * depends on the weekday (working time), so tests do not name one.
+ */
+export async function freeAdvisor(page: Page, time: string): Promise<string> {
+  const slot = page.getByRole('button', { name: new RegExp(`^${time}, .*Записаться$`) }).first();
+  await expect(slot).toBeVisible();
+  const label = (await slot.getAttribute('aria-label')) ?? '';
+  const surname = /^[^,]+, (\S+)/.exec(label)?.[1];
+  if (!surname) throw new Error(`no advisor in the slot's label ${label}`);
+  return surname;
 }
 
 export async function expectAccessible(page: Page): Promise<void> {

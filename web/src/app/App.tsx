@@ -7,9 +7,11 @@ import { Link, navigate, useLocation } from './router';
 import { useMe, useSignedIn } from './useSession';
 import { Home } from './Home';
 import { isStaffPath, staffLinks, StaffPage } from '../features/staff/routes';
+import { EmailNotice } from '../features/account/EmailNotice';
 
 const RegisterPage = lazy(() => import('../features/auth/RegisterPage'));
 const SignInPage = lazy(() => import('../features/auth/SignInPage'));
+const ForgotPasswordPage = lazy(() => import('../features/auth/ForgotPasswordPage'));
 const CabinetPage = lazy(() => import('../features/cabinet/CabinetPage'));
 const CarsPage = lazy(() => import('../features/cars/CarsPage'));
 const loadBookingPage = () => import('../features/booking/BookingPage');
@@ -57,6 +59,7 @@ function Shell() {
       </a>
       <Header />
       <main id="main" tabIndex={-1}>
+        {signedIn && <EmailNotice />}
         <Suspense fallback={<p aria-busy="true">{t('common.loading')}</p>}>
           <Page path={path} />
         </Suspense>
@@ -72,6 +75,8 @@ function Page({ path }: { path: string }): ReactNode {
       return <RegisterPage />;
     case '/sign-in':
       return <SignInPage />;
+    case '/forgot-password':
+      return <ForgotPasswordPage />;
     case '/cabinet':
       return <CabinetPage />;
     case '/cars':

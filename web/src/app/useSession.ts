@@ -13,6 +13,8 @@ export const MeDocument = graphql(`
       id
       nick
       email
+      emailVerified
+      pendingEmail
       firstName
       lastName
       patronymic

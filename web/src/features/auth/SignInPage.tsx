@@ -59,6 +59,9 @@ export default function SignInPage() {
         </button>
       </form>
       <p>
+        <Link href="/forgot-password">{t('signIn.forgot')}</Link>
+      </p>
+      <p>
         {t('signIn.noAccount')} <Link href="/register">{t('nav.register')}</Link>
       </p>
     </section>

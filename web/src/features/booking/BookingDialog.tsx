@@ -5,6 +5,8 @@ import { formatDay, formatMoney, timeOf, dayOf, useI18n } from '../../i18n';
 import { Dialog } from '../../ui/Dialog';
 import { Alert } from '../../ui/Field';
 import { explain } from '../../ui/problem';
+import { useMe } from '../../app/useSession';
+import { ResendVerificationButton } from '../account/EmailNotice';
 import { BookSlotDocument, RepairOptionsDocument } from './documents';
 import type { ChosenSlot } from './SlotTable';
 
@@ -41,6 +43,7 @@ export function BookingDialog({
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [options] = useQuery({ query: RepairOptionsDocument, variables: { carId }, pause: !carId });
   const [booking, bookSlot] = useMutation(BookSlotDocument);
+  const { me } = useMe();
   const when = `${formatDay(dayOf(slot.startsAt), locale)}, ${timeOf(slot.startsAt)}`;
 
   const confirm = async () => {
@@ -104,7 +107,12 @@ export function BookingDialog({
           ))}
         </fieldset>
       )}
-      {problem && <Alert>{explain(problem, t)}</Alert>}
+      {problem && (
+        <Alert>
+          <p>{explain(problem, t)}</p>
+          {problem.code === 'EMAIL_NOT_VERIFIED' && me && <ResendVerificationButton email={me.pendingEmail ?? me.email} />}
+        </Alert>
+      )}
       <div className="actions">
         <button type="button" disabled={!carId || !repairTypeId || booking.fetching || problem !== null} onClick={() => void confirm()}>
           {t('book.confirm')}

@@ -13,6 +13,8 @@ const UpdateProfileDocument = graphql(`
     updateProfile(input: $input) {
       id
       email
+      emailVerified
+      pendingEmail
       firstName
       lastName
       patronymic
@@ -42,6 +44,7 @@ export default function CabinetPage() {
       <p>
         {t('cabinet.nick')}: <strong>{me.nick}</strong>
       </p>
+      {me.pendingEmail && <Alert tone="info">{t('cabinet.pendingEmail', { email: me.pendingEmail, current: me.email })}</Alert>}
       <ProfileForm me={me} />
       <PasswordForm />
     </section>

@@ -300,6 +300,7 @@ FIELDS: dict[str, str] = {
     # Campaigns
     "Campaign.id": DIGITS,
     "Campaign.subject": "The email's subject (1–200 characters).",
+    "CampaignPreview.subject": "The subject as the email will carry it (trimmed, 1–200 characters).",
     "Campaign.status": "SENDING, SENT, CANCELLED or FAILED.",
     "Campaign.audience": "Who it is for.",
     "Campaign.sentCount": "Messages delivered to the SMTP server.",
@@ -481,6 +482,8 @@ FIELDS: dict[str, str] = {
     "Mutation.retryMessage(id)": "The message (digits).",
     "Mutation.createCampaign": "Staff only (UNAUTHENTICATED, FORBIDDEN): write a campaign; the worker starts sending it at once to consenting clients. NOT_FOUND for an unknown user or model in the audience.",
     "Mutation.createCampaign(input)": "Subject, text, audience.",
+    "Query.campaignPreview(subject)": "The subject to show: 1–200 characters (BAD_USER_INPUT on `subject` otherwise).",
+    "Query.campaignPreview(text)": "The Markdown text to render: as createCampaign takes it, with the same limits (BAD_USER_INPUT on `text`).",
     "Mutation.cancelCampaign": "Staff only (UNAUTHENTICATED, FORBIDDEN): stop a campaign: what is not sent yet never is. NOT_FOUND for an unknown id.",
     "Mutation.cancelCampaign(id)": "The campaign (digits).",
     "Mutation.unsubscribe": "Anyone with an unsubscribe link's token: end that client's consent to campaigns (booking mail still goes). BAD_USER_INPUT for a forged or expired token.",

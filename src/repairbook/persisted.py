@@ -26,6 +26,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    InlineFragmentNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+    print_ast,
+)
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -34,6 +46,7 @@ NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
 _HASH = re.compile(r"[0-9a-f]{64}")
 _KEY = "repairbook:apq:"
+_MAX_TOKENS = 10_000  # a screen's document is far smaller; the limits refuse such anyway
 
 
 class Refusal(Exception):
@@ -49,9 +62,56 @@ class Refusal(Exception):
 class Manifest:
     by_hash: dict[str, str]
     documents: frozenset[str]
+    # The same documents in canonical form: build tools write them normalised, while a
+    # normalised client cache (urql's graphcache) sends them in source order with
+    # `__typename` added to every selection set. Either way it is the same operation.
+    canonical: frozenset[str] = frozenset()
 
     def allows(self, document: str) -> bool:
-        return document in self.documents or sha256(document) in self.by_hash
+        if document in self.documents or sha256(document) in self.by_hash:
+            return True
+        return canonical(document) in self.canonical
+
+
+def canonical(document: str) -> str | None:
+    """`document` with unaliased `__typename` selections dropped, and its definitions,
+    selections and arguments in one order; None when it does not parse."""
+    try:
+        node = parse(document, no_location=True, max_tokens=_MAX_TOKENS)
+    except GraphQLError:
+        return None
+    return print_ast(_ordered(node))
+
+
+def _ordered(node: Any) -> Any:
+    if isinstance(node, SelectionSetNode):
+        kept = [
+            _ordered(s)
+            for s in node.selections or ()
+            if not (isinstance(s, FieldNode) and s.name.value == "__typename" and not s.alias)
+        ]
+        return SelectionSetNode(selections=tuple(sorted(kept, key=print_ast)))
+    if isinstance(node, DocumentNode):
+        definitions = [_ordered(d) for d in node.definitions]
+        return DocumentNode(definitions=tuple(sorted(definitions, key=print_ast)))
+    if isinstance(
+        node, (FieldNode, OperationDefinitionNode, FragmentDefinitionNode, InlineFragmentNode)
+    ):
+        changes: dict[str, Any] = {}
+        if node.selection_set is not None:
+            changes["selection_set"] = _ordered(node.selection_set)
+        if isinstance(node, FieldNode):
+            changes["arguments"] = tuple(sorted(node.arguments or (), key=lambda a: a.name.value))
+        return _with(node, **changes)
+    return node
+
+
+_WITH_SELECTIONS = (FieldNode, OperationDefinitionNode, FragmentDefinitionNode, InlineFragmentNode)
+
+
+def _with(node: Node, **changes: Any) -> Any:
+    values = {key: getattr(node, key, None) for key in node.keys if key != "loc"}
+    return type(node)(**(values | changes))
 
 
 def sha256(document: str) -> str:
@@ -70,7 +130,8 @@ def load_manifest(path: Path) -> Manifest:
         pairs = {str(k).removeprefix("sha256:"): str(v) for k, v in raw.items()}
     else:
         raise ValueError(f"{path} is not a persisted documents manifest")
-    return Manifest(pairs, frozenset(pairs.values()))
+    forms = {canonical(document) for document in pairs.values()}
+    return Manifest(pairs, frozenset(pairs.values()), frozenset(f for f in forms if f))
 
 
 def requested_hash(payload: dict[str, Any]) -> str | None:

@@ -132,3 +132,23 @@ def test_apollo_manifests_are_read_too(tmp_path: Path) -> None:
     assert manifest.by_hash == {digest(SHOP): SHOP}
     assert manifest.allows(SHOP)
     assert not manifest.allows(OTHER)
+
+
+def test_a_manifest_allows_its_documents_as_a_normalised_cache_sends_them(tmp_path: Path) -> None:
+    """Build tools write documents normalised (selections sorted, printed on one line); urql's
+    graphcache adds `__typename` to every selection set and prints the document in its source
+    order. Both stand for the same operation, so both are the frontend's own; anything that
+    asks for more is not."""
+    written = "query Me { me { cars { id } email id } }"
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({digest(written): written}))
+    manifest = load_manifest(path)
+    sent = "query Me {\n  me {\n    id\n    email\n    cars {\n      id\n      __typename\n    }\n    __typename\n  }\n}"
+    assert manifest.allows(sent)
+    assert not manifest.allows(sent.replace("email", "email\n    role"))
+    assert not manifest.allows("query Me { me { id email cars { id vin } } }")
+    assert not manifest.allows(
+        "query Me { me { id email cars { id } } }  query Other { shop { id } }"
+    )
+    assert not manifest.allows("query Me { me { renamed: email id cars { id } } }")
+    assert not manifest.allows("{ not a document")

@@ -66,7 +66,12 @@ test('signing out in one tab signs out the other and revokes the refresh token',
   await first.getByRole('button', { name: /^Выйти/ }).click();
   await expect(second.getByRole('link', { name: 'Войти' }).first()).toBeVisible();
   const response = await first.request.post('/graphql', {
-    data: { query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }', variables: { t: token } },
+    // The app's own document: accepted where the server enforces the app's manifest too.
+    data: {
+      query:
+        'mutation Refresh($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken accessTokenExpiresAt refreshToken } }',
+      variables: { refreshToken: token },
+    },
   });
   const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
   expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');

@@ -71,10 +71,6 @@ def configure(*, production: bool, level: int = logging.INFO) -> None:
     if production:
         # One line per GraphQL operation says more than uvicorn's access line.
         logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
-    else:
-        # arq's two lines per cron run (every 10 s) would bury what a developer looks for
-        # in the terminal (the mail sink's lines with their links); failures still show.
-        logging.getLogger("arq.worker").setLevel(logging.WARNING)
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Ours)]:
         root.removeHandler(old)
